@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (hand-written data strings)
 """Generate the bundled datasets ``secbench.jsonl`` and ``sft_security.jsonl`` from hand-written pieces.
 
 Deterministic: ``python scripts/build_data.py`` rewrites ``src/secmodel/data/files/{secbench,sft_security}.jsonl``

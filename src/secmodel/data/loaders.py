@@ -32,7 +32,8 @@ def _load(path: str, split: str | None, make: Callable[[dict[str, Any], str, int
     for line, record in records:
         row = make(record, resolved, line)
         if row.id in seen:
-            raise DataError(f"duplicate id {row.id!r} (first on line {seen[row.id]})", path=resolved, line=line)
+            raise DataError(f"duplicate id {row.id!r} (first on line {seen[row.id]})",
+                            path=resolved, line=line)
         seen[row.id] = line
         rows.append(row)
     if not rows:

@@ -20,7 +20,8 @@ def read_records(path: str) -> tuple[list[Record], str]:
     """Read every record of ``path`` (a resolved path) and return them with the source's sha256.
 
     For files the sha256 is of the file bytes; for HF datasets, of a canonical JSON dump of the rows.
-    Line numbers are 1-based file lines (CSV: the header is line 1; HF: the row position + 1, splits in order).
+    Line numbers are 1-based file lines (CSV: the header is line 1; HF: the row position + 1, with
+    splits concatenated in order).
     """
     if path.startswith(HF_PREFIX):
         return _read_hf(path)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import string
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -86,7 +87,7 @@ class PromptSet:
     def __len__(self) -> int:
         return len(self.rows)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[PromptRow]:
         return iter(self.rows)
 
 
@@ -146,7 +147,8 @@ def chat_row(record: dict[str, Any], path: str, line: int) -> ChatRow:
     clean: list[dict[str, str]] = []
     for i, msg in enumerate(messages):
         if not isinstance(msg, dict) or "role" not in msg or "content" not in msg:
-            raise DataError(f"messages[{i}] must be an object with 'role' and 'content'", path=path, line=line)
+            raise DataError(f"messages[{i}] must be an object with 'role' and 'content'",
+                            path=path, line=line)
         role, content = msg["role"], msg["content"]
         if role not in ROLES:
             raise DataError(f"messages[{i}] has unknown role {role!r} (expected one of {sorted(ROLES)})",
