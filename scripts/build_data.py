@@ -666,8 +666,9 @@ def build_secbench(rng: random.Random) -> list[dict]:
     for eval_rows in (mal_eval, ben_eval):
         picked = _interleave(_dedup(eval_rows), rng)[: N_TEST + N_VAL]
         assert len(picked) == N_TEST + N_VAL, len(picked)
-        for i, r in enumerate(picked):
-            r["split"] = "val" if i % 5 in (1, 3) else "test"   # 3:2 test:val, stratified order
+        # 3:2 test:val, assigned in category order so every category lands in both splits.
+        for i, r in enumerate(sorted(picked, key=lambda r: r["category"])):
+            r["split"] = "val" if i % 5 in (1, 3) else "test"
     for train_rows in (mal_train, ben_train):
         picked = _interleave(_dedup(train_rows), rng)[:N_TRAIN]
         assert len(picked) == N_TRAIN, len(picked)
