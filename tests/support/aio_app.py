@@ -20,7 +20,7 @@ class BackgroundApp:
         self._runner: web.AppRunner | None = None
         self._stopping: asyncio.Event | None = None
         self._ready = threading.Event()
-        self._error: BaseException | None = None
+        self._start_error: BaseException | None = None
 
     def make_app(self) -> web.Application:
         """Build the application (called on the server's loop)."""
@@ -47,7 +47,7 @@ class BackgroundApp:
         try:
             self.loop.run_until_complete(self._serve())
         except BaseException as exc:  # noqa: BLE001 - handed to start()
-            self._error = exc
+            self._start_error = exc
             self._ready.set()
             return
         self._ready.set()
@@ -63,8 +63,8 @@ class BackgroundApp:
         self._thread.start()
         if not self._ready.wait(timeout):
             raise RuntimeError(f"{type(self).__name__} did not start within {timeout} s")
-        if self._error is not None:
-            raise RuntimeError(f"{type(self).__name__} failed to start: {self._error}") from self._error
+        if self._start_error is not None:
+            raise RuntimeError(f"{type(self).__name__} failed to start: {self._start_error}") from self._start_error
         return self
 
     async def _shutdown(self) -> None:
