@@ -91,22 +91,39 @@ class FakeWandb(BackgroundApp):
         return lines
 
     def weave_calls(self) -> list[dict[str, Any]]:
-        """Weave call starts (from ``call/start`` and ``call/upsert_batch``), each merged with its end."""
-        starts: dict[str, dict[str, Any]] = {}
-        ends: dict[str, dict[str, Any]] = {}
-        for r in self.find("/traces/call"):
-            if not isinstance(r.body, dict):
+        """Weave calls as the server would store them: starts merged with their ends, from every write route
+        (``call/start``/``call/end``, their ``v2/<entity>/<project>/`` forms, ``call/upsert_batch``, and
+        ``v2/.../calls/complete``, which carries whole calls)."""
+        calls: dict[str, dict[str, Any]] = {}
+        for r in self.find("/traces/"):
+            if not isinstance(r.body, dict) or "/call" not in r.path:
                 continue
-            items = [r.body] if r.path in ("/traces/call/start", "/traces/call/end") else r.body.get("batch", [])
+            if r.path.endswith("/calls/complete"):
+                for call in r.body.get("batch", []):
+                    calls.setdefault(call["id"], {}).update(call)
+                continue
+            items = r.body.get("batch", [r.body])
             for item in items:
                 req = item.get("req", item)
                 if "start" in req:
-                    starts[req["start"]["id"]] = dict(req["start"])
+                    calls.setdefault(req["start"]["id"], {}).update(req["start"])
                 if "end" in req:
-                    ends[req["end"]["id"]] = req["end"]
-        for call_id, end in ends.items():
-            starts.setdefault(call_id, {"id": call_id})["end"] = end
-        return list(starts.values())
+                    calls.setdefault(req["end"]["id"], {"id": req["end"]["id"]})["end"] = req["end"]
+        for call in calls.values():
+            end = call.pop("end", None)
+            if end:
+                call.update(
+                    {k: v for k, v in end.items() if k not in call or k in ("output", "summary", "ended_at")}
+                )
+        return list(calls.values())
+
+    def feedback(self) -> list[dict[str, Any]]:
+        """Feedback items (scores on calls) from ``feedback/create`` and ``feedback/batch/create``."""
+        out: list[dict[str, Any]] = []
+        for r in self.find("/traces/feedback/"):
+            if isinstance(r.body, dict):
+                out += r.body.get("batch", [r.body] if r.path.endswith("/feedback/create") else [])
+        return out
 
     # ---- server ---------------------------------------------------------------------------------------
     def make_app(self) -> web.Application:
@@ -167,8 +184,11 @@ class FakeWandb(BackgroundApp):
                         "sweepName": var.get("sweep"),
                         "historyLineCount": 0,
                         "eventsLineCount": 0,
-                        "project": {"id": _digest(["proj", entity, project]), "name": project,
-                                    "entity": {"id": _digest(["ent", entity]), "name": entity}},  # fmt: skip
+                        "project": {
+                            "id": _digest(["proj", entity, project]),
+                            "name": project,
+                            "entity": {"id": _digest(["ent", entity]), "name": entity},
+                        },
                     },
                 }
             }
@@ -178,10 +198,24 @@ class FakeWandb(BackgroundApp):
                 {"name": name, "uploadUrl": f"{self.origin}/upload/{entity}/{project}/{run}/{name}"}
                 for name in var.get("files", [])
             ]
-            data = {"createRunFiles": {"runID": _digest([entity, project, run]), "uploadHeaders": [], "files": files}}
+            data = {
+                "createRunFiles": {
+                    "runID": _digest([entity, project, run]),
+                    "uploadHeaders": [],
+                    "files": files,
+                }
+            }
         elif "upsertModel(" in query:  # weave creates the project
-            data = {"upsertModel": {"inserted": True, "model": {"id": _digest(["proj", entity, project]),
-                                                                "name": project, "entityName": entity}}}  # fmt: skip
+            data = {
+                "upsertModel": {
+                    "inserted": True,
+                    "model": {
+                        "id": _digest(["proj", entity, project]),
+                        "name": project,
+                        "entityName": entity,
+                    },
+                }
+            }
         elif "viewer" in query:
             data = {
                 "viewer": {
@@ -211,10 +245,14 @@ class FakeWandb(BackgroundApp):
             return web.json_response(
                 {"min_required_weave_python_version": "0.0.1", "trace_server_version": "999.0.0"}
             )
-        if route == "/call/start":
+        if route.endswith("/call/start"):  # /call/start and /v2/<entity>/<project>/call/start
             start = body.get("start", {})
-            return web.json_response({"id": start.get("id") or uuid.uuid4().hex,
-                                      "trace_id": start.get("trace_id") or uuid.uuid4().hex})  # fmt: skip
+            return web.json_response(
+                {
+                    "id": start.get("id") or uuid.uuid4().hex,
+                    "trace_id": start.get("trace_id") or uuid.uuid4().hex,
+                }
+            )
         if route == "/call/upsert_batch":
             res = []
             for item in body.get("batch", []):
@@ -230,8 +268,14 @@ class FakeWandb(BackgroundApp):
         if route == "/file/create":
             return web.json_response({"digest": hashlib.sha256(rec.raw or b"").hexdigest()[:32]})
         if route == "/feedback/create":
-            return web.json_response({"id": uuid.uuid4().hex, "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                      "payload": body.get("payload", {}), "wb_user_id": "dXNlcjox"})  # fmt: skip
+            return web.json_response(
+                {
+                    "id": uuid.uuid4().hex,
+                    "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ"),
+                    "payload": body.get("payload", {}),
+                    "wb_user_id": "dXNlcjox",
+                }
+            )
         return web.json_response({})
 
     async def _other(self, request: web.Request) -> web.Response:
