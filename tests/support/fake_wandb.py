@@ -59,9 +59,12 @@ def _digest(obj: Any) -> str:
 class FakeWandb(BackgroundApp):
     """W&B + Weave HTTP fake on 127.0.0.1; records every request in ``requests``."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, username: str = "tester") -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", port: int = 0, username: str = "tester", stall: bool = False
+    ) -> None:
         super().__init__(host, port)
         self.username = username
+        self.stall = stall  # accept connections, record requests, never answer (a server that hangs)
         self.requests: list[Recorded] = []
         self._lock = threading.Lock()
 
@@ -159,6 +162,8 @@ class FakeWandb(BackgroundApp):
         )
         with self._lock:
             self.requests.append(rec)
+        if self.stall and self._stopping is not None:
+            await self._stopping.wait()  # until stop(); the client times out or is killed first
         return rec
 
     async def _graphql(self, request: web.Request) -> web.Response:

@@ -380,11 +380,18 @@ def relog_evaluation(weave: Any, plan: RunPlan) -> dict[str, Any]:
     }
 
 
+def _weave_todo(plan: RunPlan, force: bool) -> bool:
+    """False when an earlier sync already sent this run to the same Weave project."""
+    prev = plan.previous.get("weave") or {}
+    return force or not (
+        prev.get("status") in ("sent", "already-sent") and prev.get("project") == plan.weave_project
+    )
+
+
 def sync_weave(weave: Any, plan: RunPlan, force: bool) -> dict[str, Any]:
     """Send the run's evaluation and traces to Weave; never raises for an upload failure."""
-    prev = plan.previous.get("weave") or {}
-    if prev.get("status") == "sent" and prev.get("project") == plan.weave_project and not force:
-        return {**prev, "status": "already-sent"}
+    if not _weave_todo(plan, force):
+        return {**plan.previous["weave"], "status": "already-sent"}
     result: dict[str, Any] = {"project": plan.weave_project}
     errors = _WeaveErrors()
     weave_log = logging.getLogger("weave")
@@ -494,8 +501,8 @@ def run_sync(args: argparse.Namespace) -> int:
     base_url = os.environ.get("WANDB_BASE_URL", DEFAULT_BASE_URL)
     _preflight(base_url)
     weave = None
-    if not args.no_weave:
-        import weave  # noqa: F811 - heavy, imported only when sending
+    if not args.no_weave and any(_weave_todo(plan, args.force) for plan in plans):
+        import weave  # noqa: F811 - heavy (seconds), imported only when something goes to Weave
 
     ok = True
     for plan in plans:
@@ -503,7 +510,7 @@ def run_sync(args: argparse.Namespace) -> int:
         if not args.no_wandb:
             report["wandb"] = sync_wandb(plan, args.timeout, args.force)
             ok &= report["wandb"]["status"] in ("synced", "already-synced", "no-offline-run")
-        if weave is not None:
+        if not args.no_weave:
             report["weave"] = sync_weave(weave, plan, args.force)
             ok &= report["weave"]["status"] in ("sent", "already-sent")
         report["finished_at"] = _now()
