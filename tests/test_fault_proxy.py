@@ -67,7 +67,9 @@ def test_each_fault_surfaces_as_its_client_error(
     assert set(FAULTS) == {fault for fault, _ in EXPECTED}
 
 
-def test_fail_first_n_is_retried_by_the_client_and_every_attempt_counted(upstream: MinimalOpenAIServer) -> None:
+def test_fail_first_n_is_retried_by_the_client_and_every_attempt_counted(
+    upstream: MinimalOpenAIServer,
+) -> None:
     plan = {"fail_first_n": {"http_500": 1, "http_429": 1, "reset": 1, "invalid_json": 0}}
     with FaultProxy(upstream.base_url, plan, retry_after=0.05) as proxy:
         assert chat(client(proxy.base_url, max_retries=3)) == "is this input safe"
@@ -139,7 +141,9 @@ def test_set_plan_restarts_the_index_and_bad_plans_fail(upstream: MinimalOpenAIS
 
 def test_stop_does_not_wait_for_a_stalled_request(upstream: MinimalOpenAIServer) -> None:
     proxy = FaultProxy(upstream.base_url, {"then": "stall"}, stall_s=60.0).start()
-    worker = threading.Thread(target=lambda: pytest.raises(Exception, chat, client(proxy.base_url, timeout=30)))
+    worker = threading.Thread(
+        target=lambda: pytest.raises(openai.APIConnectionError, chat, client(proxy.base_url, timeout=30))
+    )
     worker.start()
     deadline = time.monotonic() + 5
     while proxy.counts["stall"] == 0 and time.monotonic() < deadline:
@@ -158,7 +162,11 @@ def test_minimal_server_answers_like_openai(upstream: MinimalOpenAIServer) -> No
     response = c.chat.completions.create(model=MODEL, messages=MESSAGES, max_tokens=2)
     assert response.choices[0].message.content == "is this"
     assert response.choices[0].finish_reason == "length"
-    assert response.usage is not None and response.usage.prompt_tokens == 4 and response.usage.completion_tokens == 2
+    assert (
+        response.usage is not None
+        and response.usage.prompt_tokens == 4
+        and response.usage.completion_tokens == 2
+    )
     with pytest.raises(openai.NotFoundError) as info:
         c.chat.completions.create(model="no-such-alias", messages=MESSAGES)
     assert info.value.status_code == 404
@@ -171,6 +179,10 @@ def test_minimal_server_canned_reply() -> None:
         c = client(server.base_url)
         assert c.chat.completions.create(model="m", messages=MESSAGES * 3).choices[0].message.content == "n=3"
     with MinimalOpenAIServer(models=["m"], reply="REFUSE") as server:
-        assert client(server.base_url).chat.completions.create(model="m", messages=MESSAGES).choices[
-            0
-        ].message.content == "REFUSE"
+        assert (
+            client(server.base_url)
+            .chat.completions.create(model="m", messages=MESSAGES)
+            .choices[0]
+            .message.content
+            == "REFUSE"
+        )

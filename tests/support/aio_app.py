@@ -64,7 +64,9 @@ class BackgroundApp:
         if not self._ready.wait(timeout):
             raise RuntimeError(f"{type(self).__name__} did not start within {timeout} s")
         if self._start_error is not None:
-            raise RuntimeError(f"{type(self).__name__} failed to start: {self._start_error}") from self._start_error
+            raise RuntimeError(
+                f"{type(self).__name__} failed to start: {self._start_error}"
+            ) from self._start_error
         return self
 
     async def _shutdown(self) -> None:

@@ -32,7 +32,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -42,13 +42,21 @@ from .aio_app import BackgroundApp
 
 FAULTS = ("http_500", "http_429", "reset", "stall", "invalid_json")
 HOP_BY_HOP = {
-    "connection", "keep-alive", "proxy-authenticate", "proxy-authorization", "te", "trailers",
-    "transfer-encoding", "upgrade", "host", "content-length",
-}  # fmt: skip
+    "connection",
+    "keep-alive",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailers",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+}
 INVALID_JSON_BODY = b'{"id": "chatcmpl-broken", "choices": [{"message": <<not json>>'
 
-Decider = Callable[[int, web.Request], Union[str, None]]
-Plan = Union[Sequence[Union[str, None]], Mapping[str, Any], Decider, None]
+Decider = Callable[[int, web.Request], str | None]
+Plan = Sequence[str | None] | Mapping[str, Any] | Decider | None
 
 
 @dataclass
@@ -178,7 +186,9 @@ class FaultProxy(BackgroundApp):
             return web.json_response(error, status=500)
         if fault == "http_429":
             self._record(index, request, fault, 429)
-            error = {"error": {"message": "injected fault: http_429", "type": "rate_limit_error", "code": 429}}
+            error = {
+                "error": {"message": "injected fault: http_429", "type": "rate_limit_error", "code": 429}
+            }
             headers = {"Retry-After": f"{self.retry_after:g}"}
             return web.json_response(error, status=429, headers=headers)
         if fault == "invalid_json":
@@ -225,6 +235,8 @@ class FaultProxy(BackgroundApp):
                 self._record(index, request, fault, 502)
             error = {"error": {"message": f"proxy: upstream {url} failed: {exc}", "type": "bad_gateway"}}
             return web.json_response(error, status=502)
+        if fault is None:  # recorded before the client can see the answer, so counts are never late
+            self._record(index, request, fault, upstream.status)
         async with upstream:
             response = web.StreamResponse(status=upstream.status, reason=upstream.reason)
             for key, value in upstream.headers.items():
@@ -236,6 +248,4 @@ class FaultProxy(BackgroundApp):
             async for chunk in upstream.content.iter_any():
                 await response.write(chunk)
             await response.write_eof()
-        if fault is None:
-            self._record(index, request, fault, upstream.status)
         return response

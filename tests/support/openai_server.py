@@ -72,8 +72,10 @@ class MinimalOpenAIServer(BackgroundApp):
     async def _models(self, request: web.Request) -> web.Response:
         self.counts["models"] += 1
         created = int(time.time())
-        data = [{"id": name, "object": "model", "created": created, "owned_by": "secmodel-test"}
-                for name in self.model_names]  # fmt: skip
+        data = [
+            {"id": name, "object": "model", "created": created, "owned_by": "secmodel-test"}
+            for name in self.model_names
+        ]
         return web.json_response({"object": "list", "data": data})
 
     @staticmethod
@@ -108,31 +110,59 @@ class MinimalOpenAIServer(BackgroundApp):
         finish = "stop"
         if isinstance(max_tokens, int) and _words(text) > max_tokens:
             text, finish = " ".join(text.split()[:max_tokens]), "length"
-        prompt_tokens = sum(_words(_content_text(m.get("content"))) for m in body["messages"] if isinstance(m, dict))
-        usage = {"prompt_tokens": prompt_tokens, "completion_tokens": _words(text),
-                 "total_tokens": prompt_tokens + _words(text)}  # fmt: skip
+        prompt_tokens = sum(
+            _words(_content_text(m.get("content"))) for m in body["messages"] if isinstance(m, dict)
+        )
+        usage = {
+            "prompt_tokens": prompt_tokens,
+            "completion_tokens": _words(text),
+            "total_tokens": prompt_tokens + _words(text),
+        }
         ident, created = f"chatcmpl-{next(self._ids)}", int(time.time())
         if body.get("stream"):
             return await self._stream(request, ident, created, model, text, finish, usage, body)
-        return web.json_response({
-            "id": ident, "object": "chat.completion", "created": created, "model": model,
-            "choices": [{"index": 0, "message": {"role": "assistant", "content": text},
-                         "finish_reason": finish, "logprobs": None}],
-            "usage": usage,
-        })  # fmt: skip
+        return web.json_response(
+            {
+                "id": ident,
+                "object": "chat.completion",
+                "created": created,
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": text},
+                        "finish_reason": finish,
+                        "logprobs": None,
+                    }
+                ],
+                "usage": usage,
+            }
+        )
 
     async def _stream(
-        self, request: web.Request, ident: str, created: int, model: str, text: str, finish: str,
-        usage: dict[str, int], body: dict[str, Any],
-    ) -> web.StreamResponse:  # fmt: skip
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"})
+        self,
+        request: web.Request,
+        ident: str,
+        created: int,
+        model: str,
+        text: str,
+        finish: str,
+        usage: dict[str, int],
+        body: dict[str, Any],
+    ) -> web.StreamResponse:
+        response = web.StreamResponse(
+            headers={"Content-Type": "text/event-stream", "Cache-Control": "no-cache"}
+        )
         await response.prepare(request)
 
         def chunk(delta: dict[str, Any], reason: str | None, with_usage: bool = False) -> bytes:
             payload: dict[str, Any] = {
-                "id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
                 "choices": [{"index": 0, "delta": delta, "finish_reason": reason}] if not with_usage else [],
-            }  # fmt: skip
+            }
             if with_usage:
                 payload["usage"] = usage
             return f"data: {json.dumps(payload)}\n\n".encode()

