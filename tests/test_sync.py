@@ -1,4 +1,4 @@
-"""`secmodel sync` against a wire-level fake of the W&B + Weave servers, with the real `wandb sync` and `weave`.
+"""`secmodel sync` against a wire-level fake of the W&B + Weave servers, driven by real `wandb sync`/`weave`.
 
 The run folder is a real offline run: `start_run` (wandb offline, traces.jsonl, run_metadata.json) in a
 subprocess, plus `samples.jsonl` / `metrics.json` rows in the evaluation job's format and two training
@@ -45,8 +45,8 @@ BUILD_RUN = textwrap.dedent(
         for i, label in enumerate(["malicious", "benign"]):
             inputs = {"sample_id": f"s{i}", "prompt": f"prompt {i}", "label": label, "category": "sqli",
                       "prompt_sha256": f"{i:064x}", "trial": 0}
-            output = {"response": f"response {i}", "completion_tokens": 3, "latency_s": 0.01, "retry_count": 0,
-                      "error": None, "cached": False}
+            output = {"response": f"response {i}", "completion_tokens": 3, "latency_s": 0.01,
+                      "retry_count": 0, "error": None, "cached": False}
             scores = {"refusal": {"label": "refusal" if i == 0 else "compliance", "confidence": 0.9,
                                   "method": "rules", "refused": i == 0},
                       "outcome": {"correct": True, "error_kind": None}}
@@ -258,3 +258,40 @@ def test_wandb_sync_that_hangs_is_stopped_and_reported(run_dir: Path, tmp_path: 
     assert report["wandb"]["status"] == "timeout" and "weave" not in report
     after = hashes(run_dir)
     assert {k: after.get(k) for k in before} == before
+
+
+@pytest.mark.slow
+def test_sync_real_eval_run(fake: FakeWandb, tmp_path: Path) -> None:
+    """`python main.py` evaluates 2 prompts against a real HTTP endpoint (offline tracking, no entity:
+    the samples table becomes a W&B artifact), then `secmodel sync` uploads that run folder."""
+    from tests.support.openai_server import MinimalOpenAIServer
+
+    out = tmp_path / "eval-run"
+    with MinimalOpenAIServer(models=["smollm2-135m"], reply="I can't help with that.") as server:
+        proc = subprocess.run(
+            [sys.executable, str(REPO / "main.py"), "eval.limit=2", "endpoint=openai_compatible",
+             f"endpoint.base_url={server.base_url}", f"hydra.run.dir={out}"],
+            cwd=REPO, env=clean_env(tmp_path), stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            timeout=300,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    n_samples = len((out / "samples.jsonl").read_text().splitlines())
+    before = hashes(out)
+
+    sync = run_sync([str(out), "--timeout", "60"], clean_env(tmp_path, WANDB_API_KEY=FAKE_KEY, **fake.env()))
+    assert sync.returncode == 0, sync.stdout[-3000:] + sync.stderr[-3000:]
+    ops = fake.graphql_ops()
+    assert {"UpsertBucket", "CreateRunFiles", "CreateArtifact", "CommitArtifact"} <= set(ops)
+    report = json.loads((out / "sync_report.json").read_text())
+    run_id = json.loads((out / "run_metadata.json").read_text())["wandb_run_id"]
+    assert (
+        report["wandb"]["status"] == "synced" and report["wandb"]["run_path"] == f"tester/secmodel/{run_id}"
+    )
+    assert report["weave"]["status"] == "sent" and report["weave"]["project"] == "tester/secmodel"
+    assert report["weave"]["evaluation"]["predictions"] == n_samples
+    predicts = [c for c in fake.weave_calls() if "/op/Model.predict:" in str(c.get("op_name"))]
+    assert len(predicts) == n_samples
+    after = hashes(out)
+    assert {k: after.get(k) for k in before} == before
+    assert FAKE_KEY not in sync.stdout + sync.stderr
+    assert not [p for p in out.rglob("*") if p.is_file() and FAKE_KEY.encode() in p.read_bytes()]

@@ -169,74 +169,88 @@ class FakeWandb(BackgroundApp):
     async def _graphql(self, request: web.Request) -> web.Response:
         rec = await self._record(request)
         body = rec.body if isinstance(rec.body, dict) else {}
-        var = body.get("variables") or {}
-        query = body.get("query", "")
-        op = rec.operation or ""
-        entity = var.get("entity") or var.get("entityName") or self.username
-        project = var.get("project") or var.get("projectName") or var.get("name") or "uncategorized"
-        data: dict[str, Any] = {}
-        if op == "UpsertBucket" or "upsertBucket(" in query:
-            run = var.get("name") or var.get("id") or uuid.uuid4().hex[:8]
-            data = {
-                "upsertBucket": {
-                    "inserted": True,
-                    "bucket": {
-                        "id": _digest(["run", entity, project, run]),
-                        "name": run,
-                        "displayName": var.get("displayName") or run,
-                        "description": var.get("description"),
-                        "config": var.get("config") or "{}",
-                        "sweepName": var.get("sweep"),
-                        "historyLineCount": 0,
-                        "eventsLineCount": 0,
-                        "project": {
-                            "id": _digest(["proj", entity, project]),
-                            "name": project,
-                            "entity": {"id": _digest(["ent", entity]), "name": entity},
-                        },
-                    },
-                }
-            }
-        elif op == "CreateRunFiles" or "createRunFiles(" in query:
-            run = var.get("run", "run")
-            files = [
-                {"name": name, "uploadUrl": f"{self.origin}/upload/{entity}/{project}/{run}/{name}"}
-                for name in var.get("files", [])
-            ]
-            data = {
-                "createRunFiles": {
-                    "runID": _digest([entity, project, run]),
-                    "uploadHeaders": [],
-                    "files": files,
-                }
-            }
-        elif "upsertModel(" in query:  # weave creates the project
-            data = {
-                "upsertModel": {
-                    "inserted": True,
-                    "model": {
-                        "id": _digest(["proj", entity, project]),
-                        "name": project,
-                        "entityName": entity,
-                    },
-                }
-            }
-        elif "viewer" in query:
-            data = {
-                "viewer": {
-                    "id": "dXNlcjox",
-                    "entity": self.username,
-                    "username": self.username,
-                    "name": self.username,
-                    "email": f"{self.username}@example.invalid",
-                    "admin": False,
-                    "flags": "{}",
-                    "teams": {"edges": [{"node": {"name": self.username}}]},
-                }
-            }
-        elif "serverInfo" in query:
-            data = {"serverInfo": {"cliVersionInfo": {}, "latestLocalVersionInfo": None, "features": []}}
+        answer = getattr(self, f"_gql_{rec.operation}", None)
+        data = answer(body.get("variables") or {}) if answer else {}
         return web.json_response({"data": data})
+
+    # W&B GraphQL answers, by operation name: only the fields the clients read.
+    def _gql_UpsertBucket(self, var: dict[str, Any]) -> dict[str, Any]:  # create / update the run
+        entity, project = var.get("entity") or self.username, var.get("project") or "uncategorized"
+        run = var.get("name") or var.get("id") or uuid.uuid4().hex[:8]
+        entity_node = {"id": _digest(["entity", entity]), "name": entity}
+        project_node = {"id": _digest(["project", entity, project]), "name": project, "entity": entity_node}
+        bucket = {"id": _digest(["run", entity, project, run]), "name": run,
+                  "displayName": var.get("displayName"), "description": var.get("description"),
+                  "config": var.get("config") or "{}", "sweepName": var.get("sweep"),
+                  "historyLineCount": 0, "eventsLineCount": 0, "project": project_node}  # fmt: skip
+        return {"upsertBucket": {"inserted": True, "bucket": bucket}}
+
+    def _gql_CreateRunFiles(self, var: dict[str, Any]) -> dict[str, Any]:  # upload URLs for run files
+        where = f"{var.get('entity')}/{var.get('project')}/{var.get('run')}"
+        files = [{"name": n, "uploadUrl": f"{self.origin}/upload/{where}/{n}"} for n in var.get("files", [])]
+        return {"createRunFiles": {"runID": _digest(where), "uploadHeaders": [], "files": files}}
+
+    def _gql_Viewer(self, var: dict[str, Any]) -> dict[str, Any]:
+        viewer = {"id": "dXNlcjox", "entity": self.username, "username": self.username, "name": self.username,
+                  "email": f"{self.username}@example.invalid", "admin": False, "flags": "{}",
+                  "defaultEntity": {"name": self.username},
+                  "teams": {"edges": [{"node": {"name": self.username}}]}}  # fmt: skip
+        return {"viewer": viewer}
+
+    _gql_DefaultEntity = _gql_Viewer  # weave: entity when the project has none
+
+    def _gql_ServerFeaturesQuery(self, var: dict[str, Any]) -> dict[str, Any]:
+        return {"serverInfo": {"features": []}}
+
+    def _gql_Project(self, var: dict[str, Any]) -> dict[str, Any]:  # weave: does the project exist?
+        return {
+            "project": {
+                "name": var.get("name"),
+                "id": _digest(["project", var.get("entityName"), var.get("name")]),
+            }
+        }
+
+    def _gql_UpsertModel(self, var: dict[str, Any]) -> dict[str, Any]:  # weave: create the project
+        model = {"id": _digest(["project", var.get("entity"), var.get("name")]), "name": var.get("name"),
+                 "entityName": var.get("entity")}  # fmt: skip
+        return {"upsertModel": {"inserted": True, "model": model}}
+
+    # Artifacts: a run that logged a wandb.Table (the evaluation's samples table) uploads one.
+    def _gql_CreateArtifact(self, var: dict[str, Any]) -> dict[str, Any]:
+        artifact_id = _digest(["artifact", var.get("input"), uuid.uuid4().hex])
+        artifact = {"id": artifact_id, "state": "PENDING", "artifactSequence": {"latestArtifact": None}}
+        return {"createArtifact": {"artifact": artifact}}
+
+    def _manifest(self, var: dict[str, Any]) -> dict[str, Any]:
+        manifest_id = _digest(["manifest", var.get("artifactID") or var.get("artifactManifestID")])
+        file = {"id": manifest_id, "uploadUrl": f"{self.origin}/upload/artifact-manifest/{manifest_id}",
+                "uploadHeaders": []}  # fmt: skip
+        return {"artifactManifest": {"id": manifest_id, "file": file}}
+
+    def _gql_CreateArtifactManifest(self, var: dict[str, Any]) -> dict[str, Any]:
+        return {"createArtifactManifest": self._manifest(var)}
+
+    def _gql_UpdateArtifactManifest(self, var: dict[str, Any]) -> dict[str, Any]:
+        return {"updateArtifactManifest": self._manifest(var)}
+
+    def _gql_CreateArtifactFiles(self, var: dict[str, Any]) -> dict[str, Any]:
+        edges = []
+        for f in (var.get("input") or {}).get("artifactFiles", []):
+            path = f"{f.get('artifactID')}/{f.get('name')}"
+            node = {"storagePath": path, "uploadUrl": f"{self.origin}/upload/artifact/{path}",
+                    "uploadHeaders": [], "uploadMultipartUrls": None,
+                    "artifact": {"id": f.get("artifactID")}}  # fmt: skip
+            edges.append({"node": node})
+        return {"createArtifactFiles": {"files": {"edges": edges}}}
+
+    def _gql_CommitArtifact(self, var: dict[str, Any]) -> dict[str, Any]:
+        return {"commitArtifact": {"artifact": {"id": var.get("artifactID"), "digest": _digest(var)}}}
+
+    def _gql_UseArtifact(self, var: dict[str, Any]) -> dict[str, Any]:
+        return {"useArtifact": {"artifact": {"id": (var.get("input") or {}).get("artifactID")}}}
+
+    def _gql_XXHashDigestsEnabled(self, var: dict[str, Any]) -> dict[str, Any]:
+        return {"entity": {"xxhashDigestsEnabled": False}}
 
     async def _file_stream(self, request: web.Request) -> web.Response:
         await self._record(request)

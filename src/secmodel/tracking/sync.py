@@ -46,8 +46,9 @@ SAMPLES_FILE = "samples.jsonl"
 METRICS_FILE = "metrics.json"
 EVAL_SAMPLE_OP = "secmodel.eval.sample"
 DEFAULT_BASE_URL = "https://api.wandb.ai"
-_FINISHED = re.compile(r"\[([^\s\]/]+)/([^\s\]/]+)/([^\s\]/]+)\] Finished syncing")
-_VIEW = re.compile(r"View run .* at (\S+)")
+# wandb sync prints "[entity/project/id] ..." ("[project/id]" when the run has no entity) and the run's URL.
+_FINISHED = re.compile(r"\[([^\s\]]+)\] Finished syncing")
+_VIEW = re.compile(r"View run .* at (\S+/runs/\S+)")
 
 log = logging.getLogger(__name__)
 
@@ -232,10 +233,12 @@ def sync_wandb(plan: RunPlan, timeout: float, force: bool) -> dict[str, Any]:
     finished = _FINISHED.findall(text)
     if status == "synced" and len(finished) < len(todo):
         status = "failed"  # exit 0 without "Finished syncing": wandb printed an error instead
-    run_path = "/".join(finished[-1]) if finished else None
-    if run_path is None and plan.entity and plan.metadata.get("wandb_run_id"):
-        run_path = f"{plan.entity}/{plan.project}/{plan.metadata['wandb_run_id']}"
     view = _VIEW.findall(text)
+    run_path = finished[-1] if finished else None
+    if view:  # .../<entity>/<project>/runs/<id>: the entity W&B chose when the run named none
+        parts = urlparse(view[-1]).path.strip("/").split("/")
+        if len(parts) >= 4 and parts[-2] == "runs":
+            run_path = "/".join([parts[-4], parts[-3], parts[-1]])
     result.update(
         status=status,
         synced=[p.name for p in todo] if status == "synced" else [],
@@ -313,7 +316,15 @@ def _eval_rows(plan: RunPlan) -> list[dict[str, Any]]:
     rows = _read_jsonl(plan.run_dir / SAMPLES_FILE)
     if rows:
         return rows
-    return [r for r in _read_jsonl(plan.trace_file) if r.get("op") == EVAL_SAMPLE_OP]
+    rows = []
+    for r in _read_jsonl(plan.trace_file):
+        if r.get("op") == EVAL_SAMPLE_OP:
+            output = r.get("output")
+            scores = (
+                output.pop("scores", None) if isinstance(output, dict) else None
+            )  # the eval job nests them
+            rows.append({"inputs": r.get("inputs"), "output": output, "scores": scores or {}})
+    return rows
 
 
 def _dataset(weave: Any, eval_name: str, samples: Path, fallback: str) -> Any:
@@ -384,7 +395,7 @@ def _weave_todo(plan: RunPlan, force: bool) -> bool:
     """False when an earlier sync already sent this run to the same Weave project."""
     prev = plan.previous.get("weave") or {}
     return force or not (
-        prev.get("status") in ("sent", "already-sent") and prev.get("project") == plan.weave_project
+        prev.get("status") in ("sent", "already-sent") and prev.get("target") == plan.weave_project
     )
 
 
@@ -392,13 +403,16 @@ def sync_weave(weave: Any, plan: RunPlan, force: bool) -> dict[str, Any]:
     """Send the run's evaluation and traces to Weave; never raises for an upload failure."""
     if not _weave_todo(plan, force):
         return {**plan.previous["weave"], "status": "already-sent"}
-    result: dict[str, Any] = {"project": plan.weave_project}
+    result: dict[str, Any] = {"target": plan.weave_project, "project": plan.weave_project}
     errors = _WeaveErrors()
     weave_log = logging.getLogger("weave")
     weave_log.addHandler(errors)
     started = time.monotonic()
     try:
         client = weave.init(plan.weave_project)
+        result["project"] = (
+            f"{client.entity}/{client.project}"  # the entity weave resolved, if none was given
+        )
         if plan.is_eval:
             result["evaluation"] = relog_evaluation(weave, plan)
         replay, ops, failed = _Replay(weave), Counter[str](), 0
