@@ -138,3 +138,19 @@ def test_console_script_runs_same_app() -> None:
     res = subprocess.run([str(exe), "--cfg", "job", "trainer=sft"], cwd=REPO, env=offline_env(), capture_output=True, text=True, timeout=60)
     assert res.returncode == 0, res.stderr
     assert "name: sft" in res.stdout
+
+
+def test_eval_judge_endpoint_switches_llm_layer_on() -> None:
+    from secmodel.config.judge import judge_config
+    from secmodel.errors import ConfigError
+
+    cfg = compose(config_name="config")
+    assert judge_config(cfg).llm_base_url is None  # off by default
+    cfg = compose(config_name="config", overrides=["eval.judge=vllm", "endpoint=local"])
+    jc = judge_config(cfg)
+    assert jc.llm_base_url == "http://127.0.0.1:8000/v1" and jc.llm_model == "smollm2-135m"
+    assert jc.llm_api_key_env == "VLLM_API_KEY"
+    cfg = compose(config_name="config", overrides=["eval.judge=http://127.0.0.1:9/v1", "judge.llm_model=j"])
+    assert judge_config(cfg).llm_base_url == "http://127.0.0.1:9/v1" and judge_config(cfg).llm_model == "j"
+    with pytest.raises(ConfigError, match="not an endpoint option"):
+        judge_config(compose(config_name="config", overrides=["eval.judge=nope"]))
