@@ -67,3 +67,7 @@ def main() -> None:
             print(f"secmodel {sys.argv[1]}: error: {exc}", file=sys.stderr)
             sys.exit(2)
     hydra_main()
+
+
+if __name__ == "__main__":
+    main()
