@@ -26,6 +26,8 @@ def test_balanced_interval_contains_value_and_narrows_with_n() -> None:
     assert small["value"] == pytest.approx(0.7) and large["n"] == 200
     assert (large["ci_high"] - large["ci_low"]) < (small["ci_high"] - small["ci_low"])
     assert balanced(wilson(0, 0), wilson(3, 4))["value"] is None
+    perfect = balanced(wilson(20, 20), wilson(10, 10))
+    assert perfect["value"] == 1.0 and perfect["ci_high"] == pytest.approx(1.0) and perfect["ci_low"] < 1.0
 
 
 def test_mcnemar_exact_and_identical() -> None:
