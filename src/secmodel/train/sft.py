@@ -1,0 +1,79 @@
+"""SFT job (`trainer=sft`): TRL `SFTTrainer` + a PEFT LoRA adapter, loss on the assistant's tokens only.
+
+    python main.py +experiment=sec-v2-sft            # trains, registers alias sec-v2-sft, evaluates it
+
+The adapter is saved to `<run folder>/adapter` and registered as an alias (see `common.register_adapter`).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from omegaconf import DictConfig
+
+from secmodel.tracking.run import RunContext
+from secmodel.train import common
+from secmodel.train.tracing import Tracer
+
+log = logging.getLogger(__name__)
+
+
+def load_rows(cfg: DictConfig) -> list[dict[str, Any]]:
+    """The SFT conversations: `trainer.data`, split `trainer.split`; rows of an evaluation split are dropped.
+
+    Raises:
+        ConfigError: `trainer.split` is an evaluation split.
+        DataError: the file is malformed (message names file and line).
+    """
+    from secmodel.data import load_chat
+
+    source, split = cfg.trainer.data, cfg.trainer.get("split")
+    common.check_train_split(split, source, allow_all=True)
+    rows = load_chat(source, split)
+    kept = [r for r in rows if r.split in (None, "train")]
+    if len(kept) < len(rows):
+        log.info("SFT data: dropped %d rows of evaluation splits from %s", len(rows) - len(kept), source)
+    return [{"id": r.id, "messages": [dict(m) for m in r.messages]} for r in kept]
+
+
+def build_trainer(cfg: DictConfig, run: RunContext, rows: list[dict[str, Any]],
+                  callbacks: list[Any] | None = None) -> Any:
+    """An `SFTTrainer` for this config (model, LoRA or init adapter, TRL config, dataset)."""
+    from datasets import Dataset
+    from trl import SFTConfig, SFTTrainer
+
+    args = common.build_args(cfg, run, SFTConfig)
+    model, tokenizer, init_entry = common.load_model(cfg)
+    dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
+    return SFTTrainer(
+        model=model,
+        args=args,
+        train_dataset=dataset,
+        processing_class=tokenizer,
+        peft_config=None if init_entry else common.lora_config(cfg),
+        callbacks=callbacks,
+    )
+
+
+def train(cfg: DictConfig, run: RunContext) -> str:
+    """Train the SFT adapter, register it, and return its alias."""
+    common.set_threads(cfg)
+    rows = load_rows(cfg)
+    data = common.data_info(cfg.trainer.data, cfg.trainer.get("split"), rows)
+    run.add_metadata(train_data=data)
+    tracer = Tracer(run, int(cfg.trainer.get("trace_every_n_steps", 10)))
+    trainer = build_trainer(cfg, run, rows, callbacks=common.callbacks(cfg, run, tracer))
+    started = time.perf_counter()
+    result = trainer.train(resume_from_checkpoint=common.resume_checkpoint(cfg, run))
+    wall = time.perf_counter() - started
+    alias = common.register_adapter(cfg, run, trainer, data)
+    summary = {"train/wall_s": round(wall, 1), "train/global_step": trainer.state.global_step,
+               "train/loss_final": result.training_loss, "trace/overhead_frac": tracer.overhead_frac()}
+    run.summary(summary)
+    common.write_json(run.output_dir / "train_result.json", {**summary, "alias": alias,
+                                                              "log_history": trainer.state.log_history})
+    log.info("SFT done: %d steps in %.0f s, loss %.3f, alias %s", trainer.state.global_step, wall,
+             result.training_loss, alias)
+    return alias
