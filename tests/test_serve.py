@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -23,6 +24,7 @@ from secmodel.errors import ConfigError, EndpointError
 from secmodel.serve import (
     VLLMServer,
     _group_alive,
+    _group_members,
     build_vllm_command,
     default_vllm_python,
     find_free_port,
@@ -165,6 +167,20 @@ def test_server_lifecycle_with_children(tmp_path: Path) -> None:
     log = server.log_path.read_text()
     assert "--enable-lora" in log and "fake vllm: child pid" in log
     assert server.stop() is not None  # a second stop is harmless
+
+
+def test_stop_finds_children_that_left_the_group(tmp_path: Path) -> None:
+    server = fake_server(tmp_path, CHILD="escape").start()
+    server.wait_ready(20)
+    assert server.pid is not None
+    deadline = time.monotonic() + 10
+    while len(_group_members(server.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    members = _group_members(server.pid)
+    assert len(members) == 2
+    assert {os.getpgid(pid) for pid in members} != {server.pid}  # one left the process group
+    server.stop(timeout=10)
+    assert _group_members(server.pid) == []
 
 
 def test_stop_escalates_to_sigkill(tmp_path: Path) -> None:
@@ -313,6 +329,15 @@ def test_real_server_serves_base_and_adapter(live_server: VLLMServer) -> None:
     assert info.value.status_code == 404
 
 
+def session_processes(sid: int) -> list[str]:
+    """Live processes (not zombies waiting for init to reap them) in session ``sid``, as ps shows them."""
+    ps = subprocess.run(["ps", "-e", "-o", "pid=,sid=,stat=,comm="], capture_output=True, text=True).stdout
+    rows = [line.split(None, 3) for line in ps.splitlines()]
+    return [
+        " ".join(row) for row in rows if len(row) == 4 and row[1] == str(sid) and not row[2].startswith("Z")
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.vllm
 def test_real_server_stop_leaves_no_process(live_server: VLLMServer, tmp_path: Path) -> None:
@@ -328,12 +353,8 @@ def test_real_server_stop_leaves_no_process(live_server: VLLMServer, tmp_path: P
         assert server.models() == ["stop-test"]
         pgid = server.pid
         assert pgid is not None
-        ps = subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True).stdout
-        assert len(ps.split()) >= 2  # API server plus engine core / worker processes
+        assert len(session_processes(pgid)) >= 3  # API server, engine core, worker
     assert not _group_alive(pgid)
-    assert (
-        subprocess.run(["ps", "-o", "pid=", "-g", str(pgid)], capture_output=True, text=True).stdout.strip()
-        == ""
-    )
+    assert session_processes(pgid) == []
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{server.base_url}/models", timeout=2)

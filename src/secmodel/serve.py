@@ -147,25 +147,34 @@ def vllm_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def _group_alive(pgid: int) -> bool:
-    """Whether any non-zombie process is left in process group ``pgid``."""
+def _group_members(pgid: int) -> list[int]:
+    """Pids of live (non-zombie) processes in process group ``pgid`` or in the session it leads.
+
+    The server starts in a new session, so a worker that moved to another process group is still found.
+    """
     proc = Path("/proc")
-    if not proc.is_dir():
+    if not proc.is_dir():  # not Linux: the process group only
         try:
             os.killpg(pgid, 0)
         except ProcessLookupError:
-            return False
-        return True
+            return []
+        return [pgid]
+    members = []
     for stat_path in proc.glob("[0-9]*/stat"):
         try:
             stat = stat_path.read_text()
         except OSError:
             continue
-        # Fields after the parenthesised command: state ppid pgrp ...
+        # Fields after the parenthesised command: state ppid pgrp session ...
         fields = stat.rsplit(")", 1)[-1].split()
-        if len(fields) >= 3 and int(fields[2]) == pgid and fields[0] not in ("Z", "X"):
-            return True
-    return False
+        if len(fields) >= 4 and pgid in (int(fields[2]), int(fields[3])) and fields[0] not in ("Z", "X"):
+            members.append(int(stat_path.parent.name))
+    return members
+
+
+def _group_alive(pgid: int) -> bool:
+    """Whether any live process is left in process group (or session) ``pgid``."""
+    return bool(_group_members(pgid))
 
 
 class VLLMServer:
@@ -341,6 +350,11 @@ class VLLMServer:
             os.killpg(pgid, sig)
         except ProcessLookupError:
             pass
+        for pid in _group_members(pgid):  # members of the session outside the group
+            try:
+                os.kill(pid, sig)
+            except ProcessLookupError:
+                pass
 
     def _kill_group(self, pgid: int) -> None:
         """SIGKILL the group and reap the leader (the rest are reparented and reaped by init)."""

@@ -1,7 +1,8 @@
 """Fake ``python -m vllm.entrypoints.openai.api_server``: serves GET /v1/models with the stdlib.
 
 Env switches for tests: FAKE_VLLM_EXIT=CODE exits at once; FAKE_VLLM_DELAY=S waits before listening;
-FAKE_VLLM_CHILD=1 starts a child process in the same process group; FAKE_VLLM_IGNORE_SIGTERM=1 ignores
+FAKE_VLLM_CHILD=1 starts a child process in the same process group (=escape: in another
+group of the same session); FAKE_VLLM_IGNORE_SIGTERM=1 ignores
 SIGTERM (so only SIGKILL stops it).
 """
 
@@ -32,7 +33,9 @@ def main() -> None:
     if os.environ.get("FAKE_VLLM_IGNORE_SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if os.environ.get("FAKE_VLLM_CHILD"):
-        child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+        # CHILD=escape: the child leaves the process group (it stays in the session), as a worker might.
+        setpgrp = "import os; os.setpgrp(); " if os.environ["FAKE_VLLM_CHILD"] == "escape" else ""
+        child = subprocess.Popen([sys.executable, "-c", f"{setpgrp}import time; time.sleep(600)"])
         print(f"fake vllm: child pid {child.pid}", flush=True)
     time.sleep(float(os.environ.get("FAKE_VLLM_DELAY", "0")))
     names = [args.served_model_name] + [spec.split("=", 1)[0] for spec in args.lora_modules]
