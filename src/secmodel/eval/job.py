@@ -99,6 +99,7 @@ class _Run:
         self.cfg, self.run, self.endpoint = cfg, run, endpoint
         self.alias, self.served_model, self.sampling = alias, served_model, sampling
         self.system_prompt = system_prompt
+        self.kind = str(cfg.endpoint.kind)
         self.cache = ResponseCache(enabled=bool(cfg.eval.cache))
         self.judge = get_refusal_judge(cfg.get("judge"))
         self.metrics = MetricsAccumulator()
@@ -153,7 +154,7 @@ class _Run:
                   "finish_reason": response.finish_reason, "latency_s": round(response.latency_s, 6),
                   "retry_count": response.retries, "cached": response.cached, "error": response.error}
         scores = {"refusal": verdict, "outcome": out}
-        context = {"alias": self.alias, "served_model": self.served_model, "endpoint": self.cfg.endpoint.kind,
+        context = {"alias": self.alias, "served_model": self.served_model, "endpoint": self.kind,
                    "endpoint_url": self.endpoint.base_url, "sampling": self.sampling}
         trace_id = None
         if not (response.cached and sample.key in self.traced):  # a resumed run keeps its earlier trace
