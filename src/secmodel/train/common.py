@@ -72,17 +72,19 @@ def callbacks(cfg: DictConfig, run: RunContext, tracer: Any) -> list[Any]:
     return found
 
 
-def build_args(cfg: DictConfig, run: RunContext, config_cls: type, *, drop: tuple[str, ...] = ()) -> Any:
-    """Build the TRL config (`SFTConfig` or `GRPOConfig`) for this run.
+def training_kwargs(cfg: DictConfig, config_cls: type, output_dir: Path, *, run_name: str | None = None,
+                    drop: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The keyword arguments of the TRL config (`SFTConfig` or `GRPOConfig`) for this run.
 
     Args:
         cfg: the composed config.
-        run: the tracked run (its folder holds the checkpoints).
-        config_cls: `trl.SFTConfig` or `trl.GRPOConfig`.
+        config_cls: `trl.SFTConfig` or `trl.GRPOConfig` (unknown keys are checked against its fields).
+        output_dir: the run folder (checkpoints go to `<output_dir>/checkpoints`).
+        run_name: the W&B run's name, when there is one.
         drop: keys of `trainer.args` that secmodel handles itself (e.g. GRPO's `max_prompt_length`).
 
     Raises:
-        ConfigError: an unknown field, a field secmodel owns, or a GPU preset without a GPU.
+        ConfigError: an unknown field (with close matches), or a field secmodel owns set in extra_args.
     """
     args = {k: v for k, v in _plain(cfg.trainer.args).items() if k not in drop}
     for old, new in RENAMED.items():
@@ -97,15 +99,14 @@ def build_args(cfg: DictConfig, run: RunContext, config_cls: type, *, drop: tupl
     if "max_length" in config_fields(config_cls) and merged.get("max_length") is None:
         merged["max_length"] = cfg.model.max_length
     hw = cfg.hardware
-    if hw.accelerator == "cuda":
-        import torch
-
-        if not torch.cuda.is_available():
-            raise ConfigError(f"hardware={hw.name} needs a CUDA GPU and none is visible; use hardware=cpu")
+    fields = config_fields(config_cls)
     for key in HARDWARE_FIELDS:
         value = hw.get(key)
         if value is not None:
-            merged[key] = value
+            # transformers 5 renamed gradient_checkpointing (a deprecated alias now) to activation_checkpointing
+            target = "activation_checkpointing" if key == "gradient_checkpointing" and \
+                "activation_checkpointing" in fields else key
+            merged[target] = value
     if "use_vllm" in config_fields(config_cls):
         for key in VLLM_FIELDS:
             merged[key] = hw.get(key)
@@ -113,11 +114,26 @@ def build_args(cfg: DictConfig, run: RunContext, config_cls: type, *, drop: tupl
     # W&B metrics go through secmodel's own callback into the run RunContext started (tracing.wandb_callback);
     # transformers' WandbCallback would open a second run. Other integrations (tensorboard ...) pass through.
     merged["report_to"] = [r for r in merged.get("report_to", []) if r != "wandb"] or "none"
-    if run.wandb_run is not None:
-        merged["run_name"] = run.wandb_run.name
-    merged["output_dir"] = str(run.output_dir / CHECKPOINTS)
+    if run_name:
+        merged["run_name"] = run_name
+    merged["output_dir"] = str(Path(output_dir) / CHECKPOINTS)
     merged["seed"] = int(cfg.seed)
-    return config_cls(**merged)
+    return merged
+
+
+def build_args(cfg: DictConfig, run: RunContext, config_cls: type, *, drop: tuple[str, ...] = ()) -> Any:
+    """Build the TRL config (`SFTConfig` or `GRPOConfig`) for this run (see `training_kwargs`).
+
+    Raises:
+        ConfigError: as `training_kwargs`, or a GPU preset on a machine without a visible GPU.
+    """
+    if cfg.hardware.accelerator == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ConfigError(f"hardware={cfg.hardware.name} needs a CUDA GPU and none is visible; use hardware=cpu")
+    name = run.wandb_run.name if run.wandb_run is not None else None
+    return config_cls(**training_kwargs(cfg, config_cls, run.output_dir, run_name=name, drop=drop))
 
 
 def set_threads(cfg: DictConfig) -> None:

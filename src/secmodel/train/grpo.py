@@ -18,6 +18,7 @@ from omegaconf import DictConfig
 from secmodel.errors import ConfigError
 from secmodel.tracking.run import RunContext
 from secmodel.train import common
+from secmodel.train.launch import check_single_folder
 from secmodel.train.tracing import Tracer
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def reward_std_summary(log_history: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def build_trainer(cfg: DictConfig, run: RunContext, tracer: Tracer | None = None,
-                  judge: Any = None) -> tuple[Any, list[dict[str, Any]]]:
+                  judge: Any = None, callbacks: list[Any] | None = None) -> tuple[Any, list[dict[str, Any]]]:
     """A `GRPOTrainer` for this config, and the prompt rows it trains on."""
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
@@ -79,16 +80,17 @@ def build_trainer(cfg: DictConfig, run: RunContext, tracer: Tracer | None = None
         train_dataset=Dataset.from_list(rows),
         processing_class=tokenizer,
         peft_config=None if init_entry else common.lora_config(cfg),
-        callbacks=common.callbacks(cfg, run, tracer) if tracer is not None else None,
+        callbacks=(common.callbacks(cfg, run, tracer) if tracer is not None else []) + list(callbacks or []),
     )
     return trainer, rows
 
 
-def train(cfg: DictConfig, run: RunContext) -> str:
-    """Train the GRPO adapter, register it, and return its alias."""
+def train(cfg: DictConfig, run: RunContext, callbacks: list[Any] | None = None) -> str:
+    """Train the GRPO adapter, register it, and return its alias (`callbacks`: extra TrainerCallbacks)."""
+    check_single_folder()
     common.set_threads(cfg)
     tracer = Tracer(run, int(cfg.trainer.get("trace_every_n_steps", 10)))
-    trainer, rows = build_trainer(cfg, run, tracer)
+    trainer, rows = build_trainer(cfg, run, tracer, callbacks=callbacks)
     data = common.data_info(cfg.trainer.data, "train", rows)
     if cfg.trainer.get("init_adapter"):
         data["init_adapter"] = cfg.trainer.init_adapter

@@ -15,6 +15,7 @@ from omegaconf import DictConfig
 
 from secmodel.tracking.run import RunContext
 from secmodel.train import common
+from secmodel.train.launch import check_single_folder
 from secmodel.train.tracing import Tracer
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,15 @@ def build_trainer(cfg: DictConfig, run: RunContext, rows: list[dict[str, Any]],
     )
 
 
-def train(cfg: DictConfig, run: RunContext) -> str:
-    """Train the SFT adapter, register it, and return its alias."""
+def train(cfg: DictConfig, run: RunContext, callbacks: list[Any] | None = None) -> str:
+    """Train the SFT adapter, register it, and return its alias (`callbacks`: extra TrainerCallbacks)."""
+    check_single_folder()
     common.set_threads(cfg)
     rows = load_rows(cfg)
     data = common.data_info(cfg.trainer.data, cfg.trainer.get("split"), rows)
     run.add_metadata(train_data=data)
     tracer = Tracer(run, int(cfg.trainer.get("trace_every_n_steps", 10)))
-    trainer = build_trainer(cfg, run, rows, callbacks=common.callbacks(cfg, run, tracer))
+    trainer = build_trainer(cfg, run, rows, callbacks=common.callbacks(cfg, run, tracer) + list(callbacks or []))
     started = time.perf_counter()
     result = trainer.train(resume_from_checkpoint=common.resume_checkpoint(cfg, run))
     wall = time.perf_counter() - started
