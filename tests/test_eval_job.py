@@ -312,3 +312,15 @@ def test_local_endpoint_main_job(secmodel_cache: Path, tmp_path: Path) -> None:
     assert len(sample_traces(tmp_path / "run" / "traces.jsonl")) == 4
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["n_samples"] == 4 and metrics["errors"]["total"] == 0
+
+
+@pytest.mark.slow
+def test_multirun_through_submitit_local(server: MinimalOpenAIServer, secmodel_cache: Path, tmp_path: Path) -> None:
+    sweep = tmp_path / "sweep"
+    args = ["-m", *JUDGE, "hydra/launcher=submitit_local", "eval.alias=smollm2-135m,sec-v1",
+            *server_args(server.base_url, limit=10), f"hydra.sweep.dir={sweep}"]
+    result = run_main(args, env=offline_env(SECMODEL_CACHE=str(secmodel_cache)), timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    board = json.loads((sweep / "leaderboard.json").read_text())
+    assert {e["alias"] for e in board["entries"]} == {BASE, "sec-v1"} and len(board["pairwise_mcnemar"]) == 1
+    assert (sweep / "leaderboard.png").is_file()
