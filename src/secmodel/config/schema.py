@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
 
+import re
+
 from hydra.core.config_store import ConfigStore
-from omegaconf import MISSING
+from omegaconf import MISSING, OmegaConf
 
 from secmodel.judge import JudgeConfig
 
@@ -199,8 +201,15 @@ class TrackingConfig:
     log_samples_table: bool = True  # wandb.Table of the evaluation samples
 
 
+def sanitize(text: str) -> str:
+    """Folder-safe text for job folder names: odd characters become '_' (at most 150 chars)."""
+    return re.sub(r"[^A-Za-z0-9._,=+-]", "_", str(text))[:150]
+
+
 def register_configs() -> None:
-    """Register the schemas with Hydra's ConfigStore (idempotent)."""
+    """Register the schemas with Hydra's ConfigStore and the `sanitize` resolver (idempotent)."""
+    if not OmegaConf.has_resolver("sanitize"):
+        OmegaConf.register_new_resolver("sanitize", sanitize)
     cs = ConfigStore.instance()
     cs.store(group="model", name="model_schema", node=ModelConfig)
     cs.store(group="trainer", name="none_schema", node=TrainerConfig)
