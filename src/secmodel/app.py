@@ -18,6 +18,7 @@ from typing import Any
 
 from omegaconf import DictConfig, open_dict
 
+import secmodel.config  # noqa: F401  (registers the config resolvers, also in launcher workers)
 from secmodel.errors import ConfigError, NotAvailableError
 from secmodel.tracking.env import configure_environment, require_online_credentials
 from secmodel.tracking.metadata import hydra_info

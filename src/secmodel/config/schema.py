@@ -206,10 +206,13 @@ def sanitize(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9._,=+-]", "_", str(text))[:150]
 
 
+# Registered at import: launcher workers (submitit) resolve job folders after importing secmodel.app.
+if not OmegaConf.has_resolver("sanitize"):
+    OmegaConf.register_new_resolver("sanitize", sanitize)
+
+
 def register_configs() -> None:
-    """Register the schemas with Hydra's ConfigStore and the `sanitize` resolver (idempotent)."""
-    if not OmegaConf.has_resolver("sanitize"):
-        OmegaConf.register_new_resolver("sanitize", sanitize)
+    """Register the schemas with Hydra's ConfigStore (idempotent)."""
     cs = ConfigStore.instance()
     cs.store(group="model", name="model_schema", node=ModelConfig)
     cs.store(group="trainer", name="none_schema", node=TrainerConfig)
