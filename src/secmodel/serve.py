@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import signal
 import socket
 import subprocess
@@ -243,7 +244,7 @@ class VLLMServer:
             return self
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "ab") as log:
-            log.write(f"$ {subprocess.list2cmdline(self.command)}\n".encode())
+            log.write(f"$ {shlex.join(self.command)}\n".encode())
             log.flush()
             self.process = subprocess.Popen(
                 self.command,
