@@ -204,10 +204,10 @@ def test_tiny_sft_registers_an_adapter_alias(hydra_ctx: None, secmodel_cache: Pa
     run = _run(cfg, "sft", out)
     # assistant-only loss: the labels the trainer uses cover exactly the assistant's answer + <|im_end|>
     rows = sft.load_rows(cfg)[:1]
-    trainer = sft.build_trainer(cfg, run, rows)
+    trainer = sft.build_trainer(_cfg("trainer=sft", "trainer.args.max_length=512", *TINY), run, rows)  # no truncation
     ex = trainer.train_dataset[0]
     tok = trainer.processing_class
-    masked = tok.decode([i for i, m in zip(ex["input_ids"], ex["assistant_masks"]) if m])
+    masked = tok.decode([label for label in ex["labels"] if label != -100])
     answer = rows[0]["messages"][-1]["content"]
     assert masked.endswith("<|im_end|>") and answer.startswith(masked[: -len("<|im_end|>")][:40])
     assert "<|im_start|>" not in masked and "user" not in masked[:5]
