@@ -80,7 +80,8 @@ def build(sweep_dir: str | Path, publish: bool = False) -> dict[str, Any]:
         m = json.loads((job / METRICS_FILE).read_text())
         entries.append({"alias": m["alias"], "job_dir": str(job.relative_to(sweep)), "endpoint": m.get("endpoint"),
                         "dataset_sha256": m["dataset"]["sha256"], "dataset_split": m["dataset"]["split"],
-                        "eval_name": m.get("eval_name"), "n_samples": m["n_samples"], "errors": m["errors"],
+                        "eval_name": m.get("eval_name"), "weave_evaluation_ref": m.get("weave_evaluation_ref"),
+                        "n_samples": m["n_samples"], "errors": m["errors"],
                         **{k: m[k] for k in RATES}})
     counts: dict[str, int] = {}
     for e in entries:
@@ -103,11 +104,15 @@ def build(sweep_dir: str | Path, publish: bool = False) -> dict[str, Any]:
     (sweep / "leaderboard.json").write_text(json.dumps(board, indent=2))
     (sweep / "leaderboard.md").write_text(markdown(board))
     plot(board, sweep / "leaderboard.png")
-    if publish:
+    refs = {e["weave_evaluation_ref"] for e in entries if e.get("weave_evaluation_ref")}
+    if publish and len(refs) != 1:
+        log.warning("no Weave leaderboard: the jobs logged %d different Weave evaluations (need exactly 1)",
+                    len(refs))
+    elif publish:
         try:
             from secmodel.eval.weave_eval import publish_leaderboard
 
-            publish_leaderboard(board["eval_name"] or "secmodel-eval", None, f"sweep {sweep.name}")
+            publish_leaderboard(board["eval_name"] or "secmodel-eval", refs.pop(), f"sweep {sweep}")
         except Exception as exc:  # noqa: BLE001 - files on disk are the record
             log.warning("publishing the Weave leaderboard failed: %s: %s", type(exc).__name__, exc)
     return board

@@ -115,8 +115,11 @@ def build_evaluation(eval_name: str, rows: list[dict[str, Any]], judge_config: d
     )
 
 
-def log_weave_evaluation(result: dict[str, Any], samples_path: Path, cfg: Any) -> None:
-    """Log the finished samples to Weave (online) with `weave.EvaluationLogger`, streaming the file."""
+def log_weave_evaluation(result: dict[str, Any], samples_path: Path, cfg: Any) -> str | None:
+    """Log the finished samples to Weave (online) with `weave.EvaluationLogger`, streaming the file.
+
+    Returns the ref URI of the evaluation object (dataset + scorer names only: the same for every alias).
+    """
     from secmodel.eval.outputs import read_samples
 
     rows = dataset_rows(samples_path)
@@ -134,17 +137,15 @@ def log_weave_evaluation(result: dict[str, Any], samples_path: Path, cfg: Any) -
         pred.finish()
     ev.log_summary({k: result[k] for k in ("malicious_refusal_rate", "benign_helpfulness_rate",
                                            "balanced_score", "errors")}, auto_summarize=False)
+    ref = getattr(getattr(ev, "_pseudo_evaluation", None), "ref", None)
+    return ref.uri() if ref is not None else None
 
 
-def publish_leaderboard(name: str, evaluation_ref: str | None, description: str = "") -> Any:
-    """Publish a Weave Leaderboard ranking aliases by balanced score (online only)."""
+def publish_leaderboard(name: str, evaluation_ref: str, description: str = "") -> Any:
+    """Publish a Weave Leaderboard over `evaluation_ref` (online only): the three rates, higher is better."""
     from weave.flow.leaderboard import Leaderboard, LeaderboardColumn
 
-    if evaluation_ref is None:
-        evaluation_ref = weave.publish(weave.Evaluation(name=name, dataset=weave.Dataset(rows=[{"id": "-"}])))
-    ref = str(evaluation_ref.uri() if hasattr(evaluation_ref, "uri") else evaluation_ref)
-    columns = [
-        LeaderboardColumn(evaluation_object_ref=ref, scorer_name="outcome", summary_metric_path="correct.true_fraction"),
-    ]
-    board = Leaderboard(name=f"{name}-leaderboard", description=description, columns=columns)
-    return weave.publish(board)
+    columns = [LeaderboardColumn(evaluation_object_ref=evaluation_ref, scorer_name=metric,
+                                 summary_metric_path="value", should_minimize=False)
+               for metric in ("balanced_score", "malicious_refusal_rate", "benign_helpfulness_rate")]
+    return weave.publish(Leaderboard(name=f"{name}-leaderboard", description=description, columns=columns))
