@@ -37,6 +37,12 @@ class Tracer:
         self.started = time.perf_counter()
         self.records = 0
         self._ops: dict[str, Callable[..., Any]] = {}
+        t0 = time.perf_counter()
+        try:  # one-time setup (importing weave takes seconds), not a per-step tracing cost
+            import weave  # noqa: F401
+        except ImportError:  # pragma: no cover - weave is a dependency
+            pass
+        self.setup_s = time.perf_counter() - t0
 
     def sampled(self, step: int) -> bool:
         """True on the steps that are traced (step 0/1 and every N-th)."""
@@ -112,7 +118,7 @@ def trace_callback(tracer: Tracer) -> Any:
 
         def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
             tracer.run.add_metadata(trace_overhead_frac=round(tracer.overhead_frac(), 6),
-                                    trace_records=tracer.records)
+                                    trace_records=tracer.records, trace_setup_s=round(tracer.setup_s, 3))
 
     return TraceCallback()
 
