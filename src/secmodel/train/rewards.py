@@ -14,10 +14,13 @@ A judge error gives no reward (None, which TRL ignores) for that completion.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
 from secmodel.train.tracing import Tracer
+
+log = logging.getLogger(__name__)
 
 
 def completion_text(completion: Any) -> str:
@@ -102,8 +105,13 @@ def make_reward_func(judge: Any, tracer: Tracer | None = None, *, refusal_weight
             result = tracer.call("reward", score, step, inputs)
         else:
             result = score(**inputs)
+        metrics = batch_metrics(result["refusal_scores"], list(label))
+        if metrics["judge/error_rate"] > 0.5:
+            errors = [v for v in result["verdicts"] if v == "error"]
+            log.warning("step %d: the judge failed on %d of %d completions (no reward for them); check the judge "
+                        "config (cfg.judge)", step, len(errors), len(c_text))
         if log_metric is not None:
-            for name, value in batch_metrics(result["refusal_scores"], list(label)).items():
+            for name, value in metrics.items():
                 log_metric(name, value)
         return result["rewards"]
 
