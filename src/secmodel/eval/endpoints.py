@@ -21,7 +21,8 @@ from typing import Any
 from secmodel.errors import EndpointError
 
 log = logging.getLogger(__name__)
-logging.getLogger("httpx").setLevel(logging.WARNING)  # one INFO line per request otherwise
+for _name in ("httpx", "httpx2"):  # one INFO line per request otherwise
+    logging.getLogger(_name).setLevel(logging.WARNING)
 
 Messages = list[dict[str, str]]
 
@@ -200,7 +201,8 @@ class LocalEndpoint:
     """In-process transformers generation for the base model or a base + LoRA adapter."""
 
     def __init__(self, model_path: str, adapter_path: str | None, endpoint_cfg: Any, sampling: dict[str, Any],
-                 torch_dtype: str = "float32", torch_threads: int | None = None, seed: int = 0) -> None:
+                 torch_dtype: str = "float32", torch_threads: int | None = None, seed: int = 0,
+                 device: str = "cpu") -> None:
         self.model_path = model_path
         self.adapter_path = adapter_path
         self.batch_size = max(int(endpoint_cfg.batch_size), 1)
@@ -208,6 +210,7 @@ class LocalEndpoint:
         self.torch_dtype = torch_dtype
         self.torch_threads = torch_threads
         self.seed = seed
+        self.device = device
         self.base_url = f"local:{model_path}" + (f"+{adapter_path}" if adapter_path else "")
         self.model: Any = None
         self.tokenizer: Any = None
@@ -233,6 +236,10 @@ class LocalEndpoint:
 
             model = PeftModel.from_pretrained(model, self.adapter_path)
             model = model.merge_and_unload()  # same outputs, faster generation
+        if self.device == "cuda" and torch.cuda.is_available():
+            model = model.to("cuda")
+        else:
+            self.device = "cpu"
         model.eval()
         self.model = model
         log.info("Loaded %s%s in %.1f s", self.model_path,
@@ -246,7 +253,7 @@ class LocalEndpoint:
         try:
             texts = [self.tokenizer.apply_chat_template(m, add_generation_prompt=True, tokenize=False)
                      for m in batch]
-            enc = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False)
+            enc = self.tokenizer(texts, return_tensors="pt", padding=True, add_special_tokens=False).to(self.device)
             greedy = not self.sampling["temperature"]
             gen_kwargs: dict[str, Any] = {"max_new_tokens": int(self.sampling["max_tokens"]),
                                           "do_sample": not greedy,

@@ -62,6 +62,23 @@ def iter_samples(rows: list[Any], trials: int, system_prompt: str | None) -> Ite
             yield Sample(f"{row.id}#{trial}", row, trial, _messages(row.prompt, system_prompt), digest)
 
 
+def limit_rows(rows: list[Any], limit: int) -> list[Any]:
+    """The first `limit` rows taking labels in turn (malicious, benign, ...), so a smoke run measures both
+    rates; the order within each label is the file's."""
+    if limit < 1:
+        raise ConfigError(f"eval.limit must be a positive integer, got {limit}")
+    by_label: dict[str, list[Any]] = {}
+    for row in rows:
+        by_label.setdefault(row.label, []).append(row)
+    queues = [by_label[k] for k in sorted(by_label, key=lambda k: k != "malicious")]
+    out: list[Any] = []
+    i = 0
+    while len(out) < limit and any(i < len(q) for q in queues):
+        out += [q[i] for q in queues if i < len(q)][: limit - len(out)]
+        i += 1
+    return out
+
+
 def _resolve_entry(alias: str, cfg: DictConfig) -> Any:
     from secmodel.models.registry import resolve
 
@@ -271,7 +288,9 @@ def evaluate(cfg: DictConfig, run: Any) -> dict[str, Any]:
     kind = cfg.endpoint.kind
     if kind != "local" and kind not in SERVER_KINDS:
         raise ConfigError(f"endpoint.kind must be local, openai_compatible or vllm, got {kind!r}")
-    prompts = load_prompts(cfg.eval.data, cfg.eval.split, cfg.eval.limit)
+    prompts = load_prompts(cfg.eval.data, cfg.eval.split)
+    if cfg.eval.limit is not None:
+        prompts.rows = limit_rows(prompts.rows, int(cfg.eval.limit))
     trials = int(cfg.eval.trials)
     if trials < 1:
         raise ConfigError(f"eval.trials must be >= 1, got {trials}")
@@ -283,10 +302,12 @@ def evaluate(cfg: DictConfig, run: Any) -> dict[str, Any]:
         from secmodel.eval.endpoints import LocalEndpoint
         from secmodel.models.registry import base_model_path
 
+        cuda = cfg.hardware.get("accelerator") == "cuda"
+        dtype = "bfloat16" if cuda and cfg.hardware.get("bf16") else str(cfg.model.get("torch_dtype") or "float32")
         endpoint: Any = LocalEndpoint(
             base_model_path(entry.base_path), entry.adapter_path, cfg.endpoint, sampling,
-            torch_dtype=str(cfg.model.get("torch_dtype") or "float32"),
-            torch_threads=cfg.hardware.get("torch_threads"), seed=int(cfg.seed),
+            torch_dtype=dtype, torch_threads=cfg.hardware.get("torch_threads"), seed=int(cfg.seed),
+            device="cuda" if cuda else "cpu",
         )
         served_model = alias
     else:
