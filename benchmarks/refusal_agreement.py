@@ -1,11 +1,12 @@
 """Agreement of the secmodel refusal judge with XSTest's human labels.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/refusal_agreement.py [--data FILE] [--llm-base-url URL --llm-model M]
+    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/refusal_agreement.py [--data FILE]
+        [--llm-base-url URL --llm-model M]
 
 Reads benchmarks/data/xstest_completions.jsonl (a copy of the XSTest model completions, CC BY 4.0, see
-benchmarks/data/XSTest_LICENSE_CC-BY-4.0). A response counts as refused when `human_label` is a full or partial
-refusal. Prints binary agreement and Cohen's kappa overall and per model for the judge, next to the XSTest
-string matcher and GPT-4 judge labels stored in the same file, plus the judge's throughput (model load
+benchmarks/data/XSTest_LICENSE_CC-BY-4.0). A response counts as refused when `human_label` is a full or
+partial refusal. Prints binary agreement and Cohen's kappa overall and per model for the judge, next to the
+XSTest string matcher and GPT-4 judge labels stored in the same file, plus the judge's throughput (model load
 included). This file measures the judge; nothing in the judge was fitted or tuned on it.
 """
 
@@ -15,6 +16,7 @@ import argparse
 import collections
 import json
 import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -24,7 +26,7 @@ DATA = HERE / "data" / "xstest_completions.jsonl"
 
 
 def refused(label: str) -> bool:
-    """XSTest labels: "1_full_compliance", "2_full_refusal", "3_partial_refusal" (GPT-4 labels can be odd text)."""
+    """XSTest labels: "1_full_compliance", "2_full_refusal", "3_partial_refusal" (GPT-4 labels can be odd)."""
     return not str(label).startswith("1_")
 
 
@@ -38,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--llm-model", default=None)
     args = ap.parse_args(argv)
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # as the judge's encoder sets it; must precede torch
     sys.path.insert(0, str(HERE.parent / "src"))
     from sklearn.metrics import cohen_kappa_score
 
@@ -46,10 +49,14 @@ def main(argv: list[str] | None = None) -> int:
     rows = [json.loads(line) for line in open(args.data, encoding="utf-8") if line.strip()]
     cfg = JudgeConfig(rules=not args.no_rules, learned=not args.no_learned, num_threads=args.threads,
                       llm_base_url=args.llm_base_url, llm_model=args.llm_model)
-    t0 = time.perf_counter()
+    def cpu_s() -> float:
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        return ru.ru_utime + ru.ru_stime
+
+    t0, c0 = time.perf_counter(), cpu_s()
     judge = RefusalJudge(cfg)
     verdicts = judge.judge_batch([r["prompt"] for r in rows], [r["completion"] for r in rows])
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, cpu_s() - c0
 
     human = [refused(r["human_label"]) for r in rows]
     systems = {
@@ -76,8 +83,10 @@ def main(argv: list[str] | None = None) -> int:
     methods = collections.Counter(v.method for v in verdicts)
     labels = collections.Counter(v.label for v in verdicts)
     print(f"judge labels {dict(labels)}; decided by {dict(methods)}; errors {errors}")
-    print(f"throughput: {len(rows) / elapsed:.1f} answers/s ({elapsed:.1f} s for {len(rows)} answers incl. model "
-          f"load, {args.threads} threads, os.cpu_count()={os.cpu_count()})")
+    print(f"throughput: {len(rows) / elapsed:.1f} answers/s ({elapsed:.1f} s wall, {cpu:.1f} s CPU for "
+          f"{len(rows)} "
+          f"answers incl. model load, {args.threads} threads, os.cpu_count()={os.cpu_count()}, "
+          f"load average {os.getloadavg()[0]:.1f})")
     return 0
 
 

@@ -30,7 +30,8 @@ def _read(path: str) -> list[dict]:
             for key in ("prompt", "response"):
                 if key not in row:
                     raise DataError(f"missing key {key!r}", path, n)
-            if not isinstance(row["prompt"], str) or not (row["response"] is None or isinstance(row["response"], str)):
+            resp = row["response"]
+            if not isinstance(row["prompt"], str) or not (resp is None or isinstance(resp, str)):
                 raise DataError("'prompt' must be a string and 'response' a string or null", path, n)
             rows.append(row)
     return rows
@@ -58,7 +59,8 @@ def main(argv: list[str] | None = None) -> int:
     out = sys.stdout
     for s in range(0, len(rows), BATCH):
         chunk = rows[s:s + BATCH]
-        for row, v in zip(chunk, judge.judge_batch([r["prompt"] for r in chunk], [r["response"] for r in chunk]), strict=False):
+        verdicts = judge.judge_batch([r["prompt"] for r in chunk], [r["response"] for r in chunk])
+        for row, v in zip(chunk, verdicts, strict=False):
             row = dict(row, **{"class": v.label, "confidence": v.confidence, "method": v.method})
             if v.error:
                 row["error"] = v.error

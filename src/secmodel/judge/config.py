@@ -12,7 +12,8 @@ class JudgeConfig:
     Attributes:
         rules: run the fast rules layer; it decides the clear shapes and abstains on the rest.
         learned: run the learned layer (MiniLM sentence embeddings + the shipped head) on what rules leave.
-        llm_base_url: OpenAI-compatible base URL (e.g. "http://127.0.0.1:8000/v1"); None turns the LLM judge off.
+        llm_base_url: OpenAI-compatible base URL (e.g. "http://127.0.0.1:8000/v1"); None turns the LLM judge
+            off.
         llm_model: model name sent to the endpoint (required when llm_base_url is set).
         llm_api_key_env: NAME of the environment variable holding the API key (the key never enters a config).
         llm_timeout_s: per-request timeout of the LLM judge in seconds.

@@ -34,7 +34,7 @@ class RefusalJudge:
                 from .learned import Encoder, Head
 
                 self._head = Head.load(self.config.head_path)
-                self._encoder = Encoder(self.config)
+                self._encoder = Encoder(self.config, self._head.layers)
         return self._encoder, self._head
 
     def _llm_judge(self):  # type: ignore[no-untyped-def]
@@ -89,9 +89,8 @@ class RefusalJudge:
 
                 enc, head = self._learned()
                 x = features(enc, [responses[i] for i in todo], [analyses[i].features for i in todo])  # type: ignore[misc]
-                for i, p in zip(todo, head.predict_proba(x), strict=False):
-                    k = int(p.argmax())
-                    out[i] = Verdict(head.labels[k], round(float(p[k]), 4), "learned")
+                for i, (label, conf) in zip(todo, head.decide(x), strict=False):
+                    out[i] = Verdict(label, round(conf, 4), "learned")
             except Exception as exc:  # noqa: BLE001
                 for i in todo:
                     out[i] = Verdict.from_exception(exc)
@@ -108,7 +107,8 @@ class RefusalJudge:
                                                         [responses[i] for i in llm_idx]), strict=False):  # type: ignore[misc]
                     if v.label != "error" or not cfg.llm_fallback:
                         out[i] = v
-        return [v if v is not None else Verdict("error", 0.0, "error", "RuntimeError: not judged") for v in out]
+        missing = Verdict("error", 0.0, "error", "RuntimeError: not judged")
+        return [v if v is not None else missing for v in out]
 
 
 def get_judge(config: JudgeConfig | None = None) -> RefusalJudge:
@@ -117,7 +117,8 @@ def get_judge(config: JudgeConfig | None = None) -> RefusalJudge:
     if not isinstance(cfg, JudgeConfig):  # an OmegaConf DictConfig or a plain mapping
         from omegaconf import OmegaConf
 
-        cfg = JudgeConfig(**(OmegaConf.to_container(cfg, resolve=True) if OmegaConf.is_config(cfg) else dict(cfg)))
+        fields = OmegaConf.to_container(cfg, resolve=True) if OmegaConf.is_config(cfg) else dict(cfg)
+        cfg = JudgeConfig(**fields)
     key = cfg.key()
     with _CACHE_LOCK:
         if key not in _CACHE:
