@@ -118,7 +118,7 @@ class _Run:
         self.system_prompt = system_prompt
         self.kind = str(cfg.endpoint.kind)
         self.cache = ResponseCache(enabled=bool(cfg.eval.cache))
-        self.judge = get_refusal_judge(cfg.get("judge"))
+        self.judge = get_refusal_judge(_judge_config(cfg))
         self.metrics = MetricsAccumulator()
         self.writer = SampleWriter(run.output_dir / "samples.jsonl")
         self.traced = _traced_keys(run.traces.path)
@@ -189,6 +189,15 @@ class _Run:
         self.bar.close()
         self.writer.close()
         self.cache.close()
+
+
+def _judge_config(cfg: DictConfig) -> Any:
+    """`cfg.judge` plus the LLM layer `eval.judge` asks for (secmodel.config.judge), else `cfg.judge`."""
+    try:
+        from secmodel.config.judge import judge_config
+    except ImportError:
+        return cfg.get("judge")
+    return judge_config(cfg)
 
 
 def _traced_keys(path: Path) -> set[str]:
