@@ -10,10 +10,9 @@ Keep this module free of heavy imports: `python main.py --cfg job` loads it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Optional
-
-import re
 
 from hydra.core.config_store import ConfigStore
 from omegaconf import MISSING, OmegaConf

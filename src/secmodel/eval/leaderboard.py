@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hydra.experimental.callback import Callback
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import DictConfig
 
 from secmodel.errors import ConfigError
 from secmodel.eval.metrics import fmt_rate
@@ -26,19 +26,6 @@ from secmodel.eval.stats import mcnemar_test
 log = logging.getLogger("secmodel.eval")
 
 RATES = ("balanced_score", "malicious_refusal_rate", "benign_helpfulness_rate")
-
-
-def _sanitize(text: str) -> str:
-    """Folder-safe job name part: path separators and odd characters become '_' (at most 150 chars)."""
-    import re
-
-    return re.sub(r"[^A-Za-z0-9._,=+-]", "_", str(text))[:150]
-
-
-# conf/config.yaml names job folders with ${sanitize:...}. Stopgap until secmodel.config registers the resolver:
-# Hydra imports this module (the callback) before it resolves any job folder.
-if not OmegaConf.has_resolver("sanitize"):
-    OmegaConf.register_new_resolver("sanitize", _sanitize)
 
 
 def find_jobs(sweep_dir: Path) -> list[Path]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+
 def wilson(successes: int, n: int, alpha: float = 0.05) -> dict[str, Any]:
     """`{"value", "ci_low", "ci_high", "n", "successes"}`; value and bounds are None when n == 0."""
     if n <= 0:

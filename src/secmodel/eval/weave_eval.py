@@ -9,7 +9,6 @@ Importing this module imports weave.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 from pathlib import Path
