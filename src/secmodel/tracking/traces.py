@@ -25,10 +25,19 @@ class TraceWriter:
     def __init__(self, path: Path, attributes: dict[str, Any] | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.attributes = attributes or {}
         self._lock = threading.Lock()
         self._fh = self.path.open("a", encoding="utf-8")
         self._secrets = secret_values()
+        self.attributes = attributes or {}
+
+    @property
+    def attributes(self) -> dict[str, Any]:
+        """Run metadata copied onto every record (redacted once, when set)."""
+        return self._attributes
+
+    @attributes.setter
+    def attributes(self, value: dict[str, Any]) -> None:
+        self._attributes = redact(value, self._secrets)
 
     def write(
         self,
@@ -50,12 +59,10 @@ class TraceWriter:
             "started_at": started_at,
             "ended_at": ended_at,
             "latency_s": round(ended_at - started_at, 6),
-            "inputs": inputs,
-            "output": output,
-            "error": error,
-            "attributes": {**self.attributes, **(attributes or {})},
+            **redact({"inputs": inputs, "output": output, "error": error}, self._secrets),
+            "attributes": {**self._attributes, **redact(attributes or {}, self._secrets)},
         }
-        line = json.dumps(redact(record, self._secrets), ensure_ascii=False, default=str)
+        line = json.dumps(record, ensure_ascii=False, default=str)
         with self._lock:
             self._fh.write(line + "\n")
             self._fh.flush()
