@@ -163,6 +163,7 @@ class EndpointConfig:
     api_key_env: str = "OPENAI_API_KEY"  # NAME of the env var holding the key; never the key itself
     concurrency: int = 8  # requests in flight (servers)
     batch_size: int = 8  # prompts per generate() call (local)
+    torch_dtype: str = "auto"  # local generation: auto (bf16 on fast-bf16 CPUs / bf16 GPUs) | float32 | bfloat16
     timeout_s: float = 60.0  # per request
     max_retries: int = 5  # on 429, 5xx, timeouts, connection errors
     backoff_initial_s: float = 0.5

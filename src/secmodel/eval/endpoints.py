@@ -216,7 +216,8 @@ class LocalEndpoint:
         self.tokenizer: Any = None
 
     def identity(self) -> str:
-        return self.base_url
+        """Cache identity: model, adapter and precision (greedy bf16 and fp32 outputs can differ)."""
+        return f"{self.base_url}@{self.torch_dtype}"
 
     def load(self) -> None:
         import torch

@@ -311,7 +311,11 @@ def evaluate(cfg: DictConfig, run: Any) -> dict[str, Any]:
         from secmodel.models.registry import base_model_path
 
         cuda = cfg.hardware.get("accelerator") == "cuda"
-        dtype = "bfloat16" if cuda and cfg.hardware.get("bf16") else str(cfg.model.get("torch_dtype") or "float32")
+        from secmodel.models.precision import inference_dtype
+
+        model_dtype = str(cfg.model.get("torch_dtype") or "float32")
+        dtype = inference_dtype(str(cfg.endpoint.torch_dtype), "cuda" if cuda else "cpu",
+                                bool(cfg.hardware.get("bf16")), "float32" if model_dtype == "auto" else model_dtype)
         endpoint: Any = LocalEndpoint(
             base_model_path(entry.base_path), entry.adapter_path, cfg.endpoint, sampling,
             torch_dtype=dtype, torch_threads=cfg.hardware.get("torch_threads"), seed=int(cfg.seed),

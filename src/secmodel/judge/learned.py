@@ -65,9 +65,9 @@ class Encoder:
             torch.set_num_threads(self.config.num_threads)
         dtype = self.config.dtype
         if dtype == "auto":
-            amx = getattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
-            bf16 = getattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
-            dtype = "bfloat16" if (amx() or bf16()) else "float32"
+            from secmodel.models.precision import cpu_has_fast_bf16
+
+            dtype = "bfloat16" if cpu_has_fast_bf16() else "float32"
         if dtype not in ("float32", "bfloat16"):
             raise ConfigError(f"judge.dtype: expected auto, float32 or bfloat16, got {self.config.dtype!r}")
         path = str(get_model_path())
