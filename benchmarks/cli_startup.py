@@ -36,7 +36,8 @@ def main() -> None:
     base, job = statistics.median(baseline), statistics.median(cfg_job)
     print(f"python -c pass            median {base:.3f} s  (runs: {', '.join(f'{t:.2f}' for t in baseline)})")
     print(f"python main.py --cfg job  median {job:.3f} s  (runs: {', '.join(f'{t:.2f}' for t in cfg_job)})")
-    print(f"ratio --cfg job / bare interpreter: {job / base:.1f}x; target: --cfg job < 2 s -> {'OK' if job < 2 else 'OVER'}")
+    verdict = "OK" if job < 2 else "OVER"
+    print(f"ratio --cfg job / bare interpreter: {job / base:.1f}x; target: --cfg job < 2 s -> {verdict}")
 
 
 if __name__ == "__main__":

@@ -124,10 +124,13 @@ def test_cfg_job_imports_no_heavy_library(tmp_path: Path) -> None:
     probe = (
         "import sys, runpy; sys.argv = ['main.py', '--cfg', 'job'];\n"
         "try:\n    runpy.run_path('main.py', run_name='__main__')\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('torch', 'transformers', 'trl', 'peft', 'weave', 'wandb', 'datasets') if m in sys.modules]\n"
+        "names = ('torch', 'transformers', 'trl', 'peft', 'weave', 'wandb', 'datasets')\n"
+        "heavy = [m for m in names if m in sys.modules]\n"
         "print('HEAVY=' + ','.join(heavy))\n"
     )
-    res = subprocess.run([sys.executable, "-c", probe], cwd=REPO, env=offline_env(), capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-c", probe], cwd=REPO, env=offline_env(), capture_output=True, text=True, timeout=60
+    )
     assert res.returncode == 0, res.stderr
     assert "HEAVY=\n" in res.stdout or res.stdout.rstrip().endswith("HEAVY="), res.stdout[-300:]
     assert "trainer:" in res.stdout
@@ -135,7 +138,14 @@ def test_cfg_job_imports_no_heavy_library(tmp_path: Path) -> None:
 
 def test_console_script_runs_same_app() -> None:
     exe = Path(sys.executable).with_name("secmodel")
-    res = subprocess.run([str(exe), "--cfg", "job", "trainer=sft"], cwd=REPO, env=offline_env(), capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [str(exe), "--cfg", "job", "trainer=sft"],
+        cwd=REPO,
+        env=offline_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 0, res.stderr
     assert "name: sft" in res.stdout
 

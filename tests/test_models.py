@@ -27,10 +27,12 @@ def test_prepared_model_loads_and_generates(default_model_dir: Path) -> None:
     tok = AutoTokenizer.from_pretrained(default_model_dir)
     model = AutoModelForCausalLM.from_pretrained(default_model_dir)
     assert getattr(model, "hf_quantizer", None) is None
-    ids = tok.apply_chat_template([{"role": "user", "content": "What is 2+2?"}], add_generation_prompt=True, return_tensors="pt", return_dict=True)
+    ids = tok.apply_chat_template(
+        [{"role": "user", "content": "What is 2+2?"}], add_generation_prompt=True, return_tensors="pt", return_dict=True
+    )
     with torch.no_grad():
         out = model.generate(**ids, max_new_tokens=8, do_sample=False)
-    text = tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True)
+    text = tok.decode(out[0, ids["input_ids"].shape[1] :], skip_special_tokens=True)
     assert text.strip()
 
 
@@ -51,12 +53,18 @@ def test_find_gguf_missing_package_is_clear(monkeypatch: pytest.MonkeyPatch) -> 
 
 
 def test_registry_resolution(secmodel_cache: Path, tmp_path: Path) -> None:
-    model_cfg = OmegaConf.create({"name": "smollm2-135m", "path": "embedded", "aliases": {"sec-v1": {"system_prompt": "Be safe."}}})
+    model_cfg = OmegaConf.create(
+        {"name": "smollm2-135m", "path": "embedded", "aliases": {"sec-v1": {"system_prompt": "Be safe."}}}
+    )
     assert resolve("smollm2-135m", model_cfg).adapter_path is None
     assert resolve("sec-v1", model_cfg).system_prompt == "Be safe."
     adapter = tmp_path / "adapter"
     adapter.mkdir()
-    register(AliasEntry(alias="sec-x", base_model="smollm2-135m", base_path="embedded", adapter_path=str(adapter), lora_rank=8))
+    register(
+        AliasEntry(
+            alias="sec-x", base_model="smollm2-135m", base_path="embedded", adapter_path=str(adapter), lora_rank=8
+        )
+    )
     assert "sec-x" in registered()
     assert resolve("sec-x", model_cfg).adapter_path == str(adapter)
     with pytest.raises(ConfigError, match="unknown model alias 'nope'.*sec-x"):

@@ -51,7 +51,9 @@ def serve(cfg: DictConfig) -> None:
         log_path=out / f"vllm-{cfg.serve.port}.log",
     )
     with server:
-        log.info("Serving %s at %s (log %s); Ctrl-C stops", ", ".join(server.models()), server.base_url, server.log_path)
+        log.info(
+            "Serving %s at %s (log %s); Ctrl-C stops", ", ".join(server.models()), server.base_url, server.log_path
+        )
         try:
             assert server.process is not None
             server.process.wait()

@@ -26,7 +26,8 @@ class ModelConfig:
 
     name: str = MISSING  # short name, also the alias of the un-tuned base model
     path: str = MISSING  # HF folder or hub id; "embedded" = the packaged SmolLM2 GGUF, converted once
-    chat_template: Optional[str] = None  # training template with {% generation %} markers: a file name in src/secmodel/templates/ or a path
+    # training template with {% generation %} markers: a file name in src/secmodel/templates/ or a path
+    chat_template: Optional[str] = None
     torch_dtype: str = "auto"  # float32 | bfloat16 | float16 | auto (hardware decides)
     max_length: int = 1024  # tokens per training example (prompt + answer)
     attn_implementation: Optional[str] = None  # e.g. "sdpa", "flash_attention_2" on GPUs

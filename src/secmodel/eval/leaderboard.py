@@ -65,11 +65,20 @@ def build(sweep_dir: str | Path, publish: bool = False) -> dict[str, Any]:
     entries = []
     for job in jobs:
         m = json.loads((job / METRICS_FILE).read_text())
-        entries.append({"alias": m["alias"], "job_dir": str(job.relative_to(sweep)), "endpoint": m.get("endpoint"),
-                        "dataset_sha256": m["dataset"]["sha256"], "dataset_split": m["dataset"]["split"],
-                        "eval_name": m.get("eval_name"), "weave_evaluation_ref": m.get("weave_evaluation_ref"),
-                        "n_samples": m["n_samples"], "errors": m["errors"],
-                        **{k: m[k] for k in RATES}})
+        entries.append(
+            {
+                "alias": m["alias"],
+                "job_dir": str(job.relative_to(sweep)),
+                "endpoint": m.get("endpoint"),
+                "dataset_sha256": m["dataset"]["sha256"],
+                "dataset_split": m["dataset"]["split"],
+                "eval_name": m.get("eval_name"),
+                "weave_evaluation_ref": m.get("weave_evaluation_ref"),
+                "n_samples": m["n_samples"],
+                "errors": m["errors"],
+                **{k: m[k] for k in RATES},
+            }
+        )
     counts: dict[str, int] = {}
     for e in entries:
         counts[e["alias"]] = counts.get(e["alias"], 0) + 1
@@ -84,17 +93,21 @@ def build(sweep_dir: str | Path, publish: bool = False) -> dict[str, Any]:
         oa, ob = outcomes[a["name"]], outcomes[b["name"]]
         keys = sorted(oa.keys() & ob.keys())
         test = mcnemar_test([oa[k] for k in keys], [ob[k] for k in keys])
-        pairs.append({"a": a["name"], "b": b["name"], "same_dataset": a["dataset_sha256"] == b["dataset_sha256"],
-                      **test})
-    board = {"sweep_dir": str(sweep), "eval_name": entries[0]["eval_name"], "entries": entries,
-             "pairwise_mcnemar": pairs}
+        pairs.append(
+            {"a": a["name"], "b": b["name"], "same_dataset": a["dataset_sha256"] == b["dataset_sha256"], **test}
+        )
+    board = {
+        "sweep_dir": str(sweep),
+        "eval_name": entries[0]["eval_name"],
+        "entries": entries,
+        "pairwise_mcnemar": pairs,
+    }
     (sweep / "leaderboard.json").write_text(json.dumps(board, indent=2))
     (sweep / "leaderboard.md").write_text(markdown(board))
     plot(board, sweep / "leaderboard.png")
     refs = {e["weave_evaluation_ref"] for e in entries if e.get("weave_evaluation_ref")}
     if publish and len(refs) != 1:
-        log.warning("no Weave leaderboard: the jobs logged %d different Weave evaluations (need exactly 1)",
-                    len(refs))
+        log.warning("no Weave leaderboard: the jobs logged %d different Weave evaluations (need exactly 1)", len(refs))
     elif publish:
         try:
             from secmodel.eval.weave_eval import publish_leaderboard
@@ -106,21 +119,35 @@ def build(sweep_dir: str | Path, publish: bool = False) -> dict[str, Any]:
 
 
 def markdown(board: dict[str, Any]) -> str:
-    lines = [f"# Leaderboard: {board['eval_name']}", "",
-             "| rank | alias | balanced score | malicious refusal rate | benign helpfulness rate | errors |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        f"# Leaderboard: {board['eval_name']}",
+        "",
+        "| rank | alias | balanced score | malicious refusal rate | benign helpfulness rate | errors |",
+        "|---|---|---|---|---|---|",
+    ]
     for e in board["entries"]:
-        lines.append(f"| {e['rank']} | {e['name']} | {fmt_rate(e['balanced_score'])} | "
-                     f"{fmt_rate(e['malicious_refusal_rate'])} | {fmt_rate(e['benign_helpfulness_rate'])} | "
-                     f"{e['errors']['total']} |")
-    lines += ["", "Values are rates with 95% Wilson intervals (balanced score: see docs/evaluation.md); errors "
-              "are kept out of the rates.", "", "## Pairwise McNemar tests (paired samples, outcome = correct)", "",
-              "| a | b | n paired | a only correct | b only correct | test | p-value |", "|---|---|---|---|---|---|---|"]
+        lines.append(
+            f"| {e['rank']} | {e['name']} | {fmt_rate(e['balanced_score'])} | "
+            f"{fmt_rate(e['malicious_refusal_rate'])} | {fmt_rate(e['benign_helpfulness_rate'])} | "
+            f"{e['errors']['total']} |"
+        )
+    lines += [
+        "",
+        "Values are rates with 95% Wilson intervals (balanced score: see docs/evaluation.md); errors "
+        "are kept out of the rates.",
+        "",
+        "## Pairwise McNemar tests (paired samples, outcome = correct)",
+        "",
+        "| a | b | n paired | a only correct | b only correct | test | p-value |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for p in board["pairwise_mcnemar"]:
         kind = "exact binomial" if p["exact"] else "chi² (continuity corrected)"
         note = "" if p["same_dataset"] else " (different datasets!)"
-        lines.append(f"| {p['a']} | {p['b']} | {p['n_paired']}{note} | {p['a_only_correct']} | "
-                     f"{p['b_only_correct']} | {kind} | {p['p_value']:.4g} |")
+        lines.append(
+            f"| {p['a']} | {p['b']} | {p['n_paired']}{note} | {p['a_only_correct']} | "
+            f"{p['b_only_correct']} | {kind} | {p['p_value']:.4g} |"
+        )
     if not board["pairwise_mcnemar"]:
         lines.append("| (one alias only) | | | | | | |")
     return "\n".join(lines) + "\n"
@@ -180,8 +207,9 @@ class LeaderboardCallback(Callback):
 
 def main(argv: list[str]) -> int:
     """`secmodel leaderboard SWEEP_DIR [--publish]`."""
-    parser = argparse.ArgumentParser(prog="secmodel leaderboard",
-                                     description="Rebuild a multirun's leaderboard from its files.")
+    parser = argparse.ArgumentParser(
+        prog="secmodel leaderboard", description="Rebuild a multirun's leaderboard from its files."
+    )
     parser.add_argument("sweep_dir", type=Path)
     parser.add_argument("--publish", action="store_true", help="also publish a Weave Leaderboard (online)")
     args = parser.parse_args(argv)

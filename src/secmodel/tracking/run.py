@@ -106,7 +106,9 @@ def _wandb_init(cfg: DictConfig, job_type: str, output_dir: Path, meta: dict[str
         init_timeout=30,
     )
     sweep = meta.get("sweep_dir")
-    group = Path(sweep).relative_to(Path.cwd()).as_posix() if sweep and Path(sweep).is_relative_to(Path.cwd()) else sweep
+    group = (
+        Path(sweep).relative_to(Path.cwd()).as_posix() if sweep and Path(sweep).is_relative_to(Path.cwd()) else sweep
+    )
     return wandb.init(
         project=cfg.tracking.project,
         entity=cfg.tracking.entity,
