@@ -59,7 +59,7 @@ def test_grpo_h200_resolved_config(hydra_ctx: None, tmp_path: Path) -> None:
     cfg = _cfg("trainer=grpo", "hardware=h200")
     resolved = OmegaConf.to_container(cfg, resolve=True)
     assert resolved["hardware"]["bf16"] is True and resolved["hardware"]["gradient_checkpointing"] is True
-    kwargs = training_kwargs(cfg, trl.GRPOConfig, tmp_path, drop=("max_prompt_length",))
+    kwargs = training_kwargs(cfg, trl.GRPOConfig, tmp_path)
     assert set(kwargs) <= config_fields(trl.GRPOConfig)
     assert kwargs["use_vllm"] is True and kwargs["vllm_mode"] == "colocate"
     assert kwargs["vllm_gpu_memory_utilization"] == pytest.approx(0.35)
@@ -83,7 +83,7 @@ def test_presets_validate_against_trl(hydra_ctx: None, tmp_path: Path, hardware:
 
     cls = trl.GRPOConfig if trainer == "grpo" else trl.SFTConfig
     cfg = _cfg(f"trainer={trainer}", f"hardware={hardware}")
-    kwargs = training_kwargs(cfg, cls, tmp_path, drop=("max_prompt_length",))
+    kwargs = training_kwargs(cfg, cls, tmp_path)
     assert set(kwargs) <= config_fields(cls)
     assert kwargs["bf16"] is (hardware != "cpu")
     assert kwargs.get("use_vllm", False) is (hardware != "cpu" and trainer == "grpo")

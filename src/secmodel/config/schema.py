@@ -58,7 +58,7 @@ class TrainArgsSection:
     max_steps: int = -1
     per_device_train_batch_size: int = 8
     gradient_accumulation_steps: int = 1
-    warmup_ratio: float = 0.0
+    warmup_steps: float = 0  # int = steps; a float in [0, 1) = share of all steps (transformers 5)
     lr_scheduler_type: str = "cosine"
     weight_decay: float = 0.0
     logging_steps: int = 1
@@ -81,7 +81,6 @@ class GRPOArgsSection(TrainArgsSection):
     """Maps onto `trl.GRPOConfig`."""
 
     num_generations: int = 4
-    max_prompt_length: Optional[int] = 256
     max_completion_length: int = 96
     temperature: float = 1.0
     beta: float = 0.0
@@ -125,6 +124,7 @@ class GRPOTrainerConfig(TrainerConfig):
     name: str = "grpo"
     args: GRPOArgsSection = field(default_factory=GRPOArgsSection)  # type: ignore[assignment]
     rewards: RewardSection = field(default_factory=RewardSection)
+    max_prompt_length: Optional[int] = 256  # secmodel truncates longer prompts from the left (not a GRPOConfig field)
     trace_every_n_steps: int = 10  # Weave-trace one rollout batch every N steps (keeps tracing < 2%)
 
 

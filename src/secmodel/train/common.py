@@ -1,7 +1,7 @@
 """Shared pieces of the SFT and GRPO jobs: TRL config building, model loading, resume, alias registration.
 
 The TRL config is built from, in order (later wins):
-1. `trainer.args` (TRL/transformers field names; `warmup_ratio` becomes TRL's `warmup_steps` ratio);
+1. `trainer.args` (TRL/transformers field names);
 2. `trainer.extra_args` (any other field of the TRL dataclass, checked by name);
 3. the hardware preset (`bf16`, `tf32`, `gradient_checkpointing`, batch sizes, vLLM for GRPO);
 4. what secmodel owns: `output_dir=<run folder>/checkpoints`, `seed`, `report_to`, `run_name`.
@@ -29,8 +29,6 @@ CHECKPOINTS = "checkpoints"
 ADAPTER = "adapter"
 # Fields secmodel sets itself; setting them in extra_args would be silently overridden, so it is an error.
 OWNED_FIELDS = ("output_dir", "seed", "report_to", "run_name")
-# Fields of the schema that are not TRL fields, and what they become.
-RENAMED = {"warmup_ratio": "warmup_steps"}  # transformers 5 takes a float ratio in warmup_steps
 HARDWARE_FIELDS = ("bf16", "tf32", "gradient_checkpointing", "per_device_train_batch_size",
                    "gradient_accumulation_steps")
 VLLM_FIELDS = ("use_vllm", "vllm_mode", "vllm_gpu_memory_utilization")
@@ -87,11 +85,6 @@ def training_kwargs(cfg: DictConfig, config_cls: type, output_dir: Path, *, run_
         ConfigError: an unknown field (with close matches), or a field secmodel owns set in extra_args.
     """
     args = {k: v for k, v in _plain(cfg.trainer.args).items() if k not in drop}
-    for old, new in RENAMED.items():
-        if old in args:
-            value = args.pop(old)
-            if value:
-                args.setdefault(new, value)
     extra = _plain(cfg.trainer.get("extra_args"))
     check_fields(list(args), config_cls, "trainer.args", owned=())  # report_to: filtered below
     check_fields(list(extra), config_cls, "trainer.extra_args")

@@ -36,7 +36,7 @@ def load_rows(cfg: DictConfig, tokenizer: Any) -> list[dict[str, Any]]:
     if split != "train":
         raise ConfigError(f"trainer.split={split!r}: GRPO prompts come from the train split only ({source})")
     prompts = load_prompts(source, split="train")
-    limit = cfg.trainer.args.get("max_prompt_length")
+    limit = cfg.trainer.get("max_prompt_length")
     rows = []
     for r in prompts:
         text = r.prompt
@@ -64,7 +64,7 @@ def build_trainer(cfg: DictConfig, run: RunContext, tracer: Tracer | None = None
     from secmodel.judge import JudgeConfig, get_judge
     from secmodel.train.rewards import make_reward_func
 
-    args = common.build_args(cfg, run, GRPOConfig, drop=("max_prompt_length",))
+    args = common.build_args(cfg, run, GRPOConfig)
     model, tokenizer, init_entry = common.load_model(cfg)
     rows = load_rows(cfg, tokenizer)
     if judge is None:
