@@ -105,3 +105,24 @@ def test_start_run_writes_offline_wandb_and_metadata(tmp_path: Path, monkeypatch
     assert b"should-not-leak" not in blob and b"k" * 40 not in blob
     record = json.loads((tmp_path / "run" / "traces.jsonl").read_text().splitlines()[0])
     assert record["attributes"]["model_alias"] == "a1" and "config" not in record["attributes"]
+
+
+def test_non_zero_rank_keeps_local_traces_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under accelerate every rank runs the job; only rank 0 opens a W&B run."""
+    from secmodel.tracking import start_run
+
+    monkeypatch.setenv("RANK", "1")
+    cfg = OmegaConf.create(
+        {
+            "task_name": "unit",
+            "tags": [],
+            "tracking": {"mode": "offline", "project": "p", "entity": None, "trace_file": "traces.jsonl"},
+        }
+    )
+    run = start_run(cfg, "sft", tmp_path / "run")
+    run.traces.write("op", {}, None, started_at=0.0, ended_at=0.0)
+    run.finish()
+    assert run.wandb_run is None and not (tmp_path / "run" / "wandb").exists()
+    assert (tmp_path / "run" / "traces.rank1.jsonl").is_file()
+    assert json.loads((tmp_path / "run" / "run_metadata.rank1.json").read_text())["rank"] == 1
+    assert not (tmp_path / "run" / "run_metadata.json").exists()

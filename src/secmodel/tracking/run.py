@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class RunContext:
     tracking_mode: str
     wandb_run: Any = None
     weave_client: Any = None
+    rank: int = 0  # distributed rank (accelerate/torchrun); only rank 0 talks to W&B and Weave
     _finished: bool = field(default=False, repr=False)
 
     def add_metadata(self, **items: Any) -> None:
@@ -55,7 +57,8 @@ class RunContext:
             self.wandb_run.config.update({"secmodel": redact(items)}, allow_val_change=True)
 
     def save_metadata(self) -> None:
-        path = self.output_dir / METADATA_FILE
+        name = METADATA_FILE if self.rank == 0 else f"run_metadata.rank{self.rank}.json"
+        path = self.output_dir / name
         path.write_text(json.dumps(self.metadata, indent=2, default=str, ensure_ascii=False))
 
     @contextlib.contextmanager
@@ -147,21 +150,27 @@ def start_run(cfg: DictConfig, job_type: str, output_dir: Path | None = None) ->
         "config": config,
         "tracking_mode": mode,
     }
-    (output_dir / CONFIG_FILE).write_text(OmegaConf.to_yaml(OmegaConf.create(config)))
+    # Under accelerate/torchrun every rank runs the job in the same output folder: rank 0 alone opens the
+    # W&B run and Weave; other ranks keep local traces of their own.
+    rank = int(os.environ.get("RANK", "0") or 0)
+    meta["rank"] = rank
+    if rank == 0:
+        (output_dir / CONFIG_FILE).write_text(OmegaConf.to_yaml(OmegaConf.create(config)))
     wandb_run = None
-    if mode != "disabled":
+    if mode != "disabled" and rank == 0:
         wandb_run = _wandb_init(cfg, job_type, output_dir, meta)
         meta["wandb_run_path"] = wandb_run.path if mode == "online" else None
         meta["wandb_run_id"] = wandb_run.id
         meta["wandb_dir"] = str(Path(wandb_run.dir).parent) if wandb_run.dir else None
     weave_client = None
-    if mode == "online":
+    if mode == "online" and rank == 0:
         import weave
 
         project = f"{cfg.tracking.entity}/{cfg.tracking.project}" if cfg.tracking.entity else cfg.tracking.project
         weave_client = weave.init(project)
-    traces = TraceWriter(output_dir / cfg.tracking.trace_file, attributes={})
-    ctx = RunContext(output_dir, job_type, meta, traces, mode, wandb_run, weave_client)
+    trace_file = cfg.tracking.trace_file if rank == 0 else f"{Path(cfg.tracking.trace_file).stem}.rank{rank}.jsonl"
+    traces = TraceWriter(output_dir / trace_file, attributes={})
+    ctx = RunContext(output_dir, job_type, meta, traces, mode, wandb_run, weave_client, rank=rank)
     traces.attributes = trace_attributes(meta)
     ctx.save_metadata()
     log.info("Run folder: %s (tracking=%s)", output_dir, mode)
