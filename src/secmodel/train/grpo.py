@@ -61,14 +61,15 @@ def build_trainer(cfg: DictConfig, run: RunContext, tracer: Tracer | None = None
     from datasets import Dataset
     from trl import GRPOConfig, GRPOTrainer
 
-    from secmodel.judge import JudgeConfig, get_judge
+    from secmodel.config.judge import judge_config
+    from secmodel.judge import get_judge
     from secmodel.train.rewards import make_reward_func
 
     args = common.build_args(cfg, run, GRPOConfig)
     model, tokenizer, init_entry = common.load_model(cfg)
     rows = load_rows(cfg, tokenizer)
     if judge is None:
-        judge = get_judge(JudgeConfig(**common._plain(cfg.judge)))
+        judge = get_judge(judge_config(cfg))  # the same judge (and settings) as the evaluation scorers
     rw = cfg.trainer.rewards
     reward = make_reward_func(judge, tracer, refusal_weight=rw.refusal_weight,
                               helpfulness_weight=rw.helpfulness_weight, length_penalty=rw.length_penalty,
