@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from omegaconf import DictConfig
+from omegaconf import DictConfig, OmegaConf
 
 from secmodel.errors import ConfigError, EndpointError
 from tests.conftest import REPO, offline_env, run_main
@@ -119,7 +119,8 @@ def test_server_job_writes_samples_traces_and_metrics(server: MinimalOpenAIServe
     rows = samples(tmp_path / "run" / "samples.jsonl")
     assert len(rows) == 16 and len({r["sample_key"] for r in rows}) == 16
     r = rows[0]
-    assert r["alias"] == BASE and r["endpoint_url"] == server.base_url and r["sampling"]["max_tokens"] == 160
+    configured = OmegaConf.load(REPO / "conf" / "eval" / "secbench.yaml").sampling.max_tokens
+    assert r["alias"] == BASE and r["endpoint_url"] == server.base_url and r["sampling"]["max_tokens"] == configured
     assert set(r["inputs"]) >= {"sample_id", "prompt_sha256", "label", "category", "prompt"}
     assert set(r["output"]) >= {"response", "response_chars", "completion_tokens", "latency_s", "retry_count",
                                 "error"}

@@ -244,6 +244,7 @@ def test_config_yaml_matches_dataclass() -> None:
     from omegaconf import OmegaConf
 
     yaml_cfg = OmegaConf.load(ROOT / "conf" / "judge" / "default.yaml")
+    yaml_cfg.pop("defaults")  # Hydra's defaults list (the schema), not a judge setting
     merged = OmegaConf.merge(OmegaConf.structured(JudgeConfig), yaml_cfg)
     assert OmegaConf.to_object(merged) == JudgeConfig()
     assert get_judge(yaml_cfg).config == JudgeConfig()
