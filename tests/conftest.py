@@ -14,6 +14,23 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_PUBLIC = REPO.parent / "shared" / "data" / "public"
 
 
+@pytest.fixture
+def hydra_ctx() -> Iterator[None]:
+    """Hydra's compose API on conf/ (schemas and experiment presets registered), as `python main.py` sees it."""
+    from hydra import initialize_config_dir
+    from hydra.core.global_hydra import GlobalHydra
+
+    from secmodel.config import register_configs
+    from secmodel.config.experiments import register_experiments
+
+    register_configs()
+    register_experiments()
+    GlobalHydra.instance().clear()
+    with initialize_config_dir(config_dir=str(REPO / "conf"), version_base="1.3"):
+        yield
+    GlobalHydra.instance().clear()
+
+
 @pytest.fixture(scope="session")
 def default_model_dir() -> Path:
     """The real SmolLM2-135M-Instruct HF folder (converted from the packaged GGUF once per machine)."""

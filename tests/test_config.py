@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
+from hydra import compose
 from hydra.errors import ConfigCompositionException
-from omegaconf import DictConfig, OmegaConf
+from omegaconf import OmegaConf
 
-from secmodel.config import register_configs
-from secmodel.config.experiments import EXPERIMENTS_DIR, register_experiments
+from secmodel.config.experiments import EXPERIMENTS_DIR
 
 from .conftest import REPO, offline_env, run_main
 
@@ -26,20 +23,7 @@ def options(group: str) -> list[str]:
     return sorted(p.stem for p in (CONF / group).glob("*.yaml"))
 
 
-@pytest.fixture(autouse=True)
-def hydra_ctx() -> Iterator[None]:
-    register_configs()
-    register_experiments()
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        yield
-    GlobalHydra.instance().clear()
-
-
-def _compose(*overrides: str) -> DictConfig:
-    cfg = compose(config_name="config", overrides=list(overrides), return_hydra_config=True)
-    OmegaConf.resolve(cfg.hydra.runtime) if "runtime" in cfg.hydra else None
-    return cfg
+pytestmark = pytest.mark.usefixtures("hydra_ctx")
 
 
 def test_every_group_has_options() -> None:

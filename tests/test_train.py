@@ -6,17 +6,13 @@ The slow tests train the real SmolLM2-135M for a few steps on CPU (one torch thr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hydra import compose, initialize_config_dir
-from hydra.core.global_hydra import GlobalHydra
+from hydra import compose
 from omegaconf import DictConfig, OmegaConf
 
-from secmodel.config import register_configs
-from secmodel.config.experiments import register_experiments
 from secmodel.errors import ConfigError
 
 from .conftest import REPO
@@ -30,16 +26,6 @@ TINY = [
     "hardware.gradient_accumulation_steps=1",
     "trainer.args.logging_steps=1",
 ]
-
-
-@pytest.fixture
-def hydra_ctx() -> Iterator[None]:
-    register_configs()
-    register_experiments()
-    GlobalHydra.instance().clear()
-    with initialize_config_dir(config_dir=str(CONF), version_base="1.3"):
-        yield
-    GlobalHydra.instance().clear()
 
 
 def _cfg(*overrides: str) -> DictConfig:
