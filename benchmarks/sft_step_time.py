@@ -86,7 +86,7 @@ def bare_round(cfg: Any, rows: list[dict[str, Any]], out: Path) -> tuple[list[fl
     a = cfg.trainer.args
     args = SFTConfig(
         output_dir=str(out / "checkpoints"), seed=42, report_to="none", use_cpu=True,
-        learning_rate=a.learning_rate, max_steps=a.max_steps, warmup_steps=a.warmup_ratio,
+        learning_rate=a.learning_rate, max_steps=a.max_steps, warmup_steps=a.warmup_steps,
         lr_scheduler_type=a.lr_scheduler_type, weight_decay=a.weight_decay, logging_steps=a.logging_steps,
         save_steps=a.save_steps, save_total_limit=a.save_total_limit, max_length=a.max_length,
         assistant_only_loss=True, packing=False, per_device_train_batch_size=4, gradient_accumulation_steps=1,
