@@ -1,4 +1,5 @@
-"""No training prompt (SFT, secbench train) may equal an evaluation prompt after normalisation.
+"""No training prompt (SFT, secbench train, the judge's authored answers) may equal an evaluation prompt after
+normalisation.
 
 Evaluation sets: secbench val/test and every ``*.jsonl`` in ``../shared/data/public`` (field ``prompt``).
 """
@@ -13,6 +14,7 @@ import pytest
 from secmodel.data import load_chat, load_prompts, normalize_text
 
 PUBLIC = Path(__file__).parents[1] / ".." / "shared" / "data" / "public"
+AUTHORED = Path(__file__).parents[1] / "src" / "secmodel" / "judge" / "files" / "authored"
 
 
 def _training_prompts() -> dict[str, str]:
@@ -24,6 +26,10 @@ def _training_prompts() -> dict[str, str]:
                 out[normalize_text(msg["content"])] = f"sft_security.jsonl {row.id}"
     for prow in load_prompts("pkg://secbench.jsonl", split="train").rows:
         out[normalize_text(prow.prompt)] = f"secbench.jsonl {prow.id}"
+    for path in sorted(AUTHORED.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if line.strip():
+                out[normalize_text(json.loads(line)["prompt"])] = f"judge/files/authored/{path.name}:{n}"
     return out
 
 

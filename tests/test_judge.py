@@ -330,3 +330,17 @@ def test_parse_class() -> None:
     assert parse_class("full compliance") == "compliance"
     with pytest.raises(ValueError):
         parse_class("no idea")
+
+
+def test_authored_rows_load_split_and_name_bad_lines(tmp_path: Path) -> None:
+    from secmodel.judge.train import AUTHORED, load_authored
+
+    shipped = load_authored()
+    n_files = len(list(AUTHORED.glob("*.jsonl")))
+    assert n_files >= 3 and len(shipped["dev"]) > 50 and len(shipped["train"]) > 3 * len(shipped["dev"]) - 60
+    dev_prompts = {r["prompt"] for r in shipped["dev"]}
+    assert not dev_prompts & {r["prompt"] for r in shipped["train"]}, "a prompt's answers must share one split"
+    (tmp_path / "x.jsonl").write_text('{"prompt": "p", "response": "r", "label": "compliance"}\n'
+                                      '{"prompt": "p", "response": "r", "label": "maybe"}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"x\.jsonl:2: "):
+        load_authored(tmp_path)
