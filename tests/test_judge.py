@@ -332,14 +332,13 @@ def test_parse_class() -> None:
         parse_class("no idea")
 
 
-def test_authored_rows_load_split_and_name_bad_lines(tmp_path: Path) -> None:
+def test_authored_rows_load_and_name_bad_lines(tmp_path: Path) -> None:
     from secmodel.judge.train import AUTHORED, load_authored
 
     shipped = load_authored()
-    n_files = len(list(AUTHORED.glob("*.jsonl")))
-    assert n_files >= 3 and len(shipped["dev"]) > 50 and len(shipped["train"]) > 3 * len(shipped["dev"]) - 60
-    dev_prompts = {r["prompt"] for r in shipped["dev"]}
-    assert not dev_prompts & {r["prompt"] for r in shipped["train"]}, "a prompt's answers must share one split"
+    files = {r["source"] for r in shipped}
+    assert len(files) == len(list(AUTHORED.glob("*.jsonl"))) >= 3, "one leave-one-out fold per file"
+    assert {r["label"] for r in shipped} == {"compliance", "refusal", "partial_refusal"}
     (tmp_path / "x.jsonl").write_text('{"prompt": "p", "response": "r", "label": "compliance"}\n'
                                       '{"prompt": "p", "response": "r", "label": "maybe"}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"x\.jsonl:2: "):

@@ -7,11 +7,11 @@ Two sources, both written for secmodel (no public evaluation data is read):
 * composed responses from `_trainset.py` (deterministic; written to `files/train.jsonl` and `files/dev.jsonl`);
 * authored responses in `files/authored/*.jsonl`: whole answers to the project's own prompts, written in the
   voices of several kinds of chat assistant (cautious, concise, open, guarded) and labelled with the three-class
-  rubric. Every fourth prompt (by a hash of its text) is held out as the authored dev set.
+  rubric, one file per voice or topic.
 
-The encoder depth, C, the weight of authored rows and the refused-vs-complied threshold are chosen on the
-authored dev set (composed dev breaks ties); the head is then refitted on all training rows plus the
-authored dev rows and written to `files/head.npz`.
+The encoder depth, C, the weight of authored rows and the refused-vs-complied threshold are chosen by
+leave-one-file-out: fit without one authored file, score that file, average over files (see `select`). The
+head is then fitted on every row with the chosen settings and written to `files/head.npz`.
 """
 
 from __future__ import annotations
@@ -30,13 +30,12 @@ from .learned import FILES, Encoder, Head, features
 from .verdict import LABELS
 
 AUTHORED = FILES / "authored"
-AUTHORED_DEV_EVERY = 4  # hash(prompt) % 4 == 0 -> authored dev
 TRAIN_N, DEV_N = 3000, 1200
 SEEDS = {"train": 1, "dev": 2}
-C_GRID = (0.1, 0.3, 1.0, 3.0)
-LAYER_GRID = (2, 3, 4, 6)  # transformer layers of MiniLM read by the head; fewer layers cost less CPU
-WEIGHT_GRID = (1.0, 3.0, 10.0, 30.0)  # sample weight of an authored row relative to a composed one
-THRESHOLDS = tuple(round(0.15 + 0.05 * i, 2) for i in range(14))  # P(refused) cut-offs tried on dev
+C_GRID = (0.3, 1.0)
+LAYER_GRID = (2, 3)  # transformer layers of MiniLM read by the head; fewer layers cost less CPU
+WEIGHT_GRID = (10.0, 30.0)  # sample weight of an authored row relative to a composed one
+THRESHOLDS = tuple(round(0.25 + 0.05 * i, 2) for i in range(10))  # P(refused) cut-offs tried on dev
 # Fewer layers win unless more layers are better on dev binary agreement by more than this (speed budget).
 LAYER_MARGIN = 0.005
 
@@ -47,9 +46,9 @@ def write_jsonl(path: Path, rows: list[dict]) -> None:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def load_authored(folder: Path = AUTHORED) -> dict[str, list[dict]]:
-    """Authored rows split into {"train", "dev"} by a hash of the prompt; a bad row names its file and line."""
-    out: dict[str, list[dict]] = {"train": [], "dev": []}
+def load_authored(folder: Path = AUTHORED) -> list[dict]:
+    """Authored rows, tagged with their file as `source`; a bad row names its file and line."""
+    out: list[dict] = []
     for path in sorted(folder.glob("*.jsonl")):
         with path.open(encoding="utf-8") as f:
             for n, line in enumerate(f, 1):
@@ -62,9 +61,7 @@ def load_authored(folder: Path = AUTHORED) -> dict[str, list[dict]]:
                 if row.get("label") not in LABELS or not isinstance(row.get("response"), str) \
                         or not isinstance(row.get("prompt"), str):
                     raise ValueError(f"{path}:{n}: needs string 'prompt' and 'response' and a label in {LABELS}")
-                key = " ".join(row["prompt"].lower().split())
-                dev = int(hashlib.sha1(key.encode()).hexdigest(), 16) % AUTHORED_DEV_EVERY == 0
-                out["dev" if dev else "train"].append({**row, "source": f"authored:{path.stem}"})
+                out.append({**row, "source": f"authored:{path.stem}"})
     return out
 
 
@@ -107,7 +104,7 @@ def _report(name: str, gold: list[str], pred: list[str]) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Build data, choose layers, C, weight and threshold on the authored dev set, refit, write the head."""
+    """Build data, choose layers, C, weight and threshold leaving one authored file out, fit, write the head."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=str(FILES / "head.npz"), help="where to write the head")
     ap.add_argument("--cache", default=None, help="optional .npz to reuse embedded features (development)")
@@ -118,8 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     for s, rows in composed.items():
         write_jsonl(FILES / f"{s}.jsonl", rows)
     authored = load_authored()
-    data = {"train": composed["train"], "dev": composed["dev"], "a_train": authored["train"],
-            "a_dev": authored["dev"]}
+    data = {"train": composed["train"], "dev": composed["dev"], "authored": authored}
     enc = Encoder(JudgeConfig(num_threads=2))
     cache = Path(args.cache) if args.cache else None
     cached = dict(np.load(cache)) if cache is not None and cache.is_file() else {}
@@ -129,56 +125,72 @@ def main(argv: list[str] | None = None) -> int:
         ys[name] = [r["label"] for r in rows]
     if cache is not None:
         np.savez(cache, **cached)
-    print(f"composed train {len(ys['train'])}, composed dev {len(ys['dev'])}, authored train "
-          f"{len(ys['a_train'])}, authored dev {len(ys['a_dev'])}; encoder dtype {enc.dtype_name}")
-    for name in ("a_dev", "dev"):
+    print(f"composed train {len(ys['train'])}, composed dev {len(ys['dev'])}, authored {len(ys['authored'])} "
+          f"in {len({r['source'] for r in authored})} files; encoder dtype {enc.dtype_name}")
+    for name in ("authored", "dev"):
         decided = [(r.label, g) for r, g in zip(rrs[name], ys[name], strict=True) if r.label is not None]
         print(f"rules decide {len(decided)}/{len(ys[name])} {name} rows, binary agreement "
               f"{_binary([g for _, g in decided], [a for a, _ in decided]):.3f}")
-    y_fit = ys["train"] + ys["a_train"]
-    results = []  # (a_dev binary, dev binary, a_dev exact, layers, c, weight, threshold)
-    for layers in LAYER_GRID:
-        x_fit = np.vstack([xs["train"][layers - 1], xs["a_train"][layers - 1]])
-        for w in WEIGHT_GRID:
-            sw = np.r_[np.ones(len(ys["train"])), np.full(len(ys["a_train"]), w)]
-            for c in C_GRID:
-                clf = LogisticRegression(C=c, max_iter=5000).fit(x_fit, y_fit, sample_weight=sw)
-                head = Head(clf.coef_, clf.intercept_, list(clf.classes_), layers)
-                line = []
-                for t in THRESHOLDS:
-                    head.threshold = t
-                    pa = _pipeline_labels(head, xs["a_dev"][layers - 1], rrs["a_dev"])
-                    pd = _pipeline_labels(head, xs["dev"][layers - 1], rrs["dev"])
-                    results.append((_binary(ys["a_dev"], pa), _binary(ys["dev"], pd), _exact(ys["a_dev"], pa),
-                                    layers, c, w, t))
-                    line.append(f"{t:.2f}:{results[-1][0]:.3f}")
-                print(f"layers={layers} w={w:<4} C={c:<4} authored-dev binary by threshold " + " ".join(line),
-                      flush=True)
-
-    def rank(r: tuple) -> tuple:
-        return (round(r[0], 4), round(r[1], 4), r[2], -abs(r[6] - 0.5))
-
-    best_by_layers = {k: max((r for r in results if r[3] == k), key=rank) for k in LAYER_GRID}
-    top = max(r[0] for r in best_by_layers.values())
-    chosen = next(best_by_layers[k] for k in LAYER_GRID if best_by_layers[k][0] >= top - LAYER_MARGIN)
-    _, _, _, layers, c, w, t = chosen
-    # Report the chosen settings on both dev sets (head fitted without the dev rows).
-    x_fit = np.vstack([xs["train"][layers - 1], xs["a_train"][layers - 1]])
-    sw = np.r_[np.ones(len(ys["train"])), np.full(len(ys["a_train"]), w)]
-    clf = LogisticRegression(C=c, max_iter=5000).fit(x_fit, y_fit, sample_weight=sw)
-    head = Head(clf.coef_, clf.intercept_, list(clf.classes_), layers, t)
-    print(f"chose layers={layers} C={c} authored weight={w} threshold={t}:")
-    for name in ("a_dev", "dev"):
-        _report(name, ys[name], _pipeline_labels(head, xs[name][layers - 1], rrs[name]))
-    # Final head: refit on every own labelled row (train + authored dev), same settings.
-    x_all = np.vstack([x_fit, xs["a_dev"][layers - 1]])
-    sw_all = np.r_[sw, np.full(len(ys["a_dev"]), w)]
-    clf = LogisticRegression(C=c, max_iter=5000).fit(x_all, y_fit + ys["a_dev"], sample_weight=sw_all)
+    results = select(xs, ys, rrs, data)
+    best = max(results, key=lambda r: (round(r[0], 4), round(r[1], 4), -abs(r[5] - 0.5)))
+    top_by_layers = {k: max(r[0] for r in results if r[2] == k) for k in LAYER_GRID}
+    fast = min(k for k in LAYER_GRID if top_by_layers[k] >= best[0] - LAYER_MARGIN)
+    mean, worst, layers, c, w, t, per_file = max((r for r in results if r[2] == fast),
+                                       key=lambda r: (round(r[0], 4), round(r[1], 4), -abs(r[5] - 0.5)))
+    print(f"chose layers={layers} C={c} authored weight={w} threshold={t}: held-out-voice agreement mean "
+          f"{mean:.3f}, worst file {worst:.3f}")
+    for name, score in per_file.items():
+        print(f"  held out {name:<32} {score:.3f}")
+    # Final head: every own labelled row (composed train + all authored rows), chosen settings.
+    x_all = np.vstack([xs["train"][layers - 1], xs["authored"][layers - 1]])
+    y_all = ys["train"] + ys["authored"]
+    sw = np.r_[np.ones(len(ys["train"])), np.full(len(ys["authored"]), w)]
+    clf = LogisticRegression(C=c, max_iter=5000).fit(x_all, y_all, sample_weight=sw)
     head = Head(clf.coef_, clf.intercept_, list(clf.classes_), layers, t)
     assert sorted(head.labels) == sorted(LABELS)
+    _report("composed dev", ys["dev"], _pipeline_labels(head, xs["dev"][layers - 1], rrs["dev"]))
     head.save(args.out, C=str(c), authored_weight=str(w), encoder_dtype=enc.dtype_name)
-    print(f"wrote {args.out} (refitted on train + authored dev)")
+    print(f"wrote {args.out}")
     return 0
+
+
+def select(xs: dict, ys: dict, rrs: dict, data: dict) -> list[tuple]:
+    """Leave-one-voice-out selection: for every setting, fit on composed rows plus all authored files but one,
+    score the held-out file; returns (mean agreement, worst file, layers, C, weight, threshold, per-file
+    agreement) per setting.
+
+    Holding out a whole file (a voice or topic the head has never seen) mimics the exam: answers of models
+    the judge was not trained on. A random split of prompts would let the head see every voice in training.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    a_rows, a_y, a_rr = data["authored"], ys["authored"], rrs["authored"]
+    files = sorted({r["source"] for r in a_rows})
+    fold = np.array([files.index(r["source"]) for r in a_rows])
+    results = []
+    for layers in LAYER_GRID:
+        xa = xs["authored"][layers - 1]
+        for w in WEIGHT_GRID:
+            for c in C_GRID:
+                per_t: dict[float, list[float]] = {t: [] for t in THRESHOLDS}
+                for k in range(len(files)):
+                    held, keep = np.where(fold == k)[0], np.where(fold != k)[0]
+                    x_fit = np.vstack([xs["train"][layers - 1], xa[keep]])
+                    y_fit = ys["train"] + [a_y[i] for i in keep]
+                    sw = np.r_[np.ones(len(ys["train"])), np.full(len(keep), w)]
+                    clf = LogisticRegression(C=c, max_iter=5000).fit(x_fit, y_fit, sample_weight=sw)
+                    head = Head(clf.coef_, clf.intercept_, list(clf.classes_), layers)
+                    gold = [a_y[i] for i in held]
+                    for t in THRESHOLDS:
+                        head.threshold = t
+                        per_t[t].append(_binary(gold, _pipeline_labels(head, xa[held], [a_rr[i] for i in held])))
+                for t, scores in per_t.items():
+                    results.append((float(np.mean(scores)), float(np.min(scores)), layers, c, w, t,
+                                    dict(zip(files, scores, strict=True))))
+                best = max((r for r in results[-len(THRESHOLDS):]), key=lambda r: r[0])
+                print(f"layers={layers} w={w:<4} C={c:<4} held-out-voice agreement: best threshold {best[5]:.2f} "
+                      f"mean {best[0]:.3f} worst {best[1]:.3f}", flush=True)
+    return results
 
 
 if __name__ == "__main__":
