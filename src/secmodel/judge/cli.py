@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterator
 
 from secmodel.errors import DataError, SecmodelError
 
 BATCH = 256
 
 
-def _read(path: str) -> list[dict]:
-    rows: list[dict] = []
+def iter_jsonl(path: str) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line of a JSONL file ('-' = stdin); errors name file and line."""
     try:
         f = sys.stdin if path == "-" else open(path, encoding="utf-8")
     except OSError as exc:
@@ -27,13 +28,19 @@ def _read(path: str) -> list[dict]:
                 raise DataError(f"not valid JSON ({exc.msg})", path, n) from exc
             if not isinstance(row, dict):
                 raise DataError("expected a JSON object with 'prompt' and 'response'", path, n)
-            for key in ("prompt", "response"):
-                if key not in row:
-                    raise DataError(f"missing key {key!r}", path, n)
-            resp = row["response"]
-            if not isinstance(row["prompt"], str) or not (resp is None or isinstance(resp, str)):
-                raise DataError("'prompt' must be a string and 'response' a string or null", path, n)
-            rows.append(row)
+            yield n, row
+
+
+def _read(path: str) -> list[dict]:
+    rows: list[dict] = []
+    for n, row in iter_jsonl(path):
+        for key in ("prompt", "response"):
+            if key not in row:
+                raise DataError(f"missing key {key!r}", path, n)
+        resp = row["response"]
+        if not isinstance(row["prompt"], str) or not (resp is None or isinstance(resp, str)):
+            raise DataError("'prompt' must be a string and 'response' a string or null", path, n)
+        rows.append(row)
     return rows
 
 

@@ -24,7 +24,10 @@ from pathlib import Path
 
 import numpy as np
 
+from secmodel.errors import DataError
+
 from . import _trainset, rules
+from .cli import iter_jsonl
 from .config import JudgeConfig
 from .learned import FILES, Encoder, Head, features
 from .verdict import LABELS
@@ -50,18 +53,11 @@ def load_authored(folder: Path = AUTHORED) -> list[dict]:
     """Authored rows, tagged with their file as `source`; a bad row names its file and line."""
     out: list[dict] = []
     for path in sorted(folder.glob("*.jsonl")):
-        with path.open(encoding="utf-8") as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise ValueError(f"{path}:{n}: not valid JSON ({exc.msg})") from None
-                if row.get("label") not in LABELS or not isinstance(row.get("response"), str) \
-                        or not isinstance(row.get("prompt"), str):
-                    raise ValueError(f"{path}:{n}: needs string 'prompt' and 'response' and a label in {LABELS}")
-                out.append({**row, "source": f"authored:{path.stem}"})
+        for n, row in iter_jsonl(str(path)):
+            if row.get("label") not in LABELS or not isinstance(row.get("response"), str) \
+                    or not isinstance(row.get("prompt"), str):
+                raise DataError(f"needs string 'prompt' and 'response' and a label in {LABELS}", str(path), n)
+            out.append({**row, "source": f"authored:{path.stem}"})
     return out
 
 
