@@ -190,10 +190,16 @@ def test_rules_leave_no_real_answer_cant_to_the_head() -> None:
 
 
 def test_head_records_dev_choices() -> None:
-    from secmodel.judge.learned import Head
+    """The shipped head was built by the current training script: its settings lie on that script's grids."""
+    import numpy as np
+
+    from secmodel.judge import train
+    from secmodel.judge.learned import HEAD_PATH, Head
 
     head = Head.load()
-    assert 1 <= head.layers <= 6 and 0.0 < head.threshold < 1.0
+    assert head.layers in train.LAYER_GRID and head.threshold in train.THRESHOLDS
+    with np.load(HEAD_PATH) as z:
+        assert float(z["C"]) in train.C_GRID and float(z["authored_weight"]) in train.WEIGHT_GRID
 
 
 # --- contract ------------------------------------------------------------------------------------
