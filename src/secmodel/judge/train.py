@@ -99,6 +99,11 @@ def _report(name: str, gold: list[str], pred: list[str]) -> None:
           + ", ".join(parts))
 
 
+def _rank(result: tuple) -> tuple:
+    """Order of settings: mean held-out agreement, then the worst file, then a threshold nearer 0.5."""
+    return (round(result[0], 4), round(result[1], 4), -abs(result[5] - 0.5))
+
+
 def main(argv: list[str] | None = None) -> int:
     """Build data, choose layers, C, weight and threshold leaving one authored file out, fit, write the head."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -128,11 +133,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"rules decide {len(decided)}/{len(ys[name])} {name} rows, binary agreement "
               f"{_binary([g for _, g in decided], [a for a, _ in decided]):.3f}")
     results = select(xs, ys, rrs, data)
-    best = max(results, key=lambda r: (round(r[0], 4), round(r[1], 4), -abs(r[5] - 0.5)))
+    best = max(results, key=_rank)
     top_by_layers = {k: max(r[0] for r in results if r[2] == k) for k in LAYER_GRID}
     fast = min(k for k in LAYER_GRID if top_by_layers[k] >= best[0] - LAYER_MARGIN)
-    mean, worst, layers, c, w, t, per_file = max((r for r in results if r[2] == fast),
-                                       key=lambda r: (round(r[0], 4), round(r[1], 4), -abs(r[5] - 0.5)))
+    mean, worst, layers, c, w, t, per_file = max((r for r in results if r[2] == fast), key=_rank)
     print(f"chose layers={layers} C={c} authored weight={w} threshold={t}: held-out-voice agreement mean "
           f"{mean:.3f}, worst file {worst:.3f}")
     for name, score in per_file.items():
