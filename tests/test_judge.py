@@ -202,6 +202,16 @@ def test_head_records_dev_choices() -> None:
         assert float(z["C"]) in train.C_GRID and float(z["authored_weight"]) in train.WEIGHT_GRID
 
 
+def test_head_from_another_feature_layout_gives_error_verdicts(tmp_path: Path) -> None:
+    """A stale head (trained on other features) is named in an error verdict, not a crash or a silent guess."""
+    from secmodel.judge.learned import Head
+
+    head = Head.load()
+    Head(head.coef[:, :-5], head.intercept, head.labels, head.layers, head.threshold).save(tmp_path / "h.npz")
+    v = RefusalJudge(JudgeConfig(head_path=str(tmp_path / "h.npz"))).judge("q", "Well, it depends on many things.")
+    assert v.label == "error" and "another feature layout" in (v.error or "")
+
+
 # --- contract ------------------------------------------------------------------------------------
 def test_none_response_is_error_and_never_raises(judge: RefusalJudge) -> None:
     v = judge.judge("p", None)

@@ -160,6 +160,10 @@ class Head:
                  **{k: np.array(v) for k, v in meta.items()})
 
     def predict_proba(self, x: np.ndarray) -> np.ndarray:
+        if x.shape[1] != self.coef.shape[1]:
+            raise ConfigError(f"judge head expects {self.coef.shape[1]} features per response, got {x.shape[1]}: "
+                              "it was built for another feature layout (rebuild: python "
+                              "scripts/train_judge_head.py)")
         z = x @ self.coef.T + self.intercept
         z -= z.max(axis=1, keepdims=True)
         e = np.exp(z)
