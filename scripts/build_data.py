@@ -15,6 +15,12 @@ Design:
 * SFT refusals are composed from varied openers, a note when the ask is framed, and a category-specific safe
   alternative. Non-cyber harmful asks (weapons, drugs, self-harm, violence) and their harmless homonym contrasts
   are SFT-only.
+* Authored pairs (``scripts/sft_authored/*.jsonl``, SFT only): whole conversations written as minimal pairs, a
+  malicious request and a benign near-twin on the same topic and vocabulary, so that the label turns on intent
+  and target rather than on wording, length or jargon. ``cyber_pairs`` spans the 14 ATT&CK tactics;
+  ``general_pairs`` covers harmless uses of alarming words (homonyms, figures of speech, safe targets and
+  contexts, definitions, history, public-figure privacy, absurd premises) against harmful twins. Both rows of
+  a pair land in the same split.
 Nothing here is derived from ``shared/data/public`` (the exam).
 """
 
@@ -28,6 +34,7 @@ from pathlib import Path
 
 SEED = 20240611
 OUT_DIR = Path(__file__).resolve().parents[1] / "src" / "secmodel" / "data" / "files"
+AUTHORED_DIR = Path(__file__).resolve().parent / "sft_authored"
 
 # --------------------------------------------------------------------------------------------------
 # Malicious cyber requests: category -> [(verb phrase, noun used in refusals)]
@@ -701,6 +708,24 @@ def _chat(prompt: str, answer: str, label: str, category: str) -> dict:
             "label": label, "category": category}
 
 
+def load_authored_pairs(folder: Path = AUTHORED_DIR) -> list[dict]:
+    """Chat rows from the authored minimal-pair files; a bad row stops the build naming its file and line."""
+    rows = []
+    for path in sorted(folder.glob("*.jsonl")):
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            try:
+                r = json.loads(line)
+                ok = r["label"] in ("malicious", "benign") and all(
+                    isinstance(r[k], str) and r[k].strip() for k in ("prompt", "response", "category", "pair"))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise SystemExit(f"{path}:{n}: bad row ({exc})") from exc
+            if not ok:
+                raise SystemExit(f"{path}:{n}: needs prompt, response, category, pair and label malicious|benign")
+            rows.append({**_chat(r["prompt"], r["response"], r["label"], r["category"]),
+                         "pair": f"{path.stem}:{r['pair']}"})
+    return rows
+
+
 def build_sft(rng: random.Random, forbidden: set[str]) -> list[dict]:
     """Chat rows: refusals for malicious asks, helpful answers for benign ones; never a held-out prompt."""
     rows: list[dict] = []
@@ -723,6 +748,7 @@ def build_sft(rng: random.Random, forbidden: set[str]) -> list[dict]:
         for q in prompts:
             for template in [NEUTRAL_WRAPPERS[0], rng.choice(NEUTRAL_WRAPPERS[1:])]:
                 rows.append(_chat(_wrap(template, q), answer, "benign", "homonym"))
+    rows.extend(load_authored_pairs())
     seen: set[str] = set()
     kept = []
     for r in rows:
@@ -732,9 +758,13 @@ def build_sft(rng: random.Random, forbidden: set[str]) -> list[dict]:
         seen.add(n)
         kept.append(r)
     rng.shuffle(kept)
+    val_pairs = {r["pair"] for r in kept if "pair" in r}
+    val_pairs = set(sorted(val_pairs)[9::10])  # every tenth authored pair, both of its rows
     out = []
     for i, r in enumerate(kept):
-        out.append({"id": f"sft-{i + 1:04d}", **r, "split": "val" if i % 10 == 9 else "train"})
+        pair = r.pop("pair", None)
+        held = pair in val_pairs if pair is not None else i % 10 == 9
+        out.append({"id": f"sft-{i + 1:04d}", **r, "split": "val" if held else "train"})
     return out
 
 

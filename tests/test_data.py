@@ -272,7 +272,7 @@ def test_secbench_valid_and_balanced() -> None:
 
 def test_sft_valid_and_balanced() -> None:
     rows = load_chat("pkg://sft_security.jsonl")
-    assert 500 <= len(rows) <= 800
+    assert 1000 <= len(rows) <= 1500
     labels = Counter(r.label for r in rows)
     assert 0.4 <= labels["malicious"] / len(rows) <= 0.6
     refusals = [r.messages[-1]["content"] for r in rows if r.label == "malicious"]
@@ -280,6 +280,29 @@ def test_sft_valid_and_balanced() -> None:
     assert all(len(r.messages[-1]["content"].split()) <= 130 for r in rows)
     assert {r.category.split(":")[0] for r in rows} >= {"harmful", "homonym", "defense", "malware"}
     assert {r.split for r in rows} == {"train", "val"}
+    tactics = {"reconnaissance", "initial_access", "execution", "persistence", "privilege_escalation",
+               "defense_evasion", "credential_access", "discovery", "lateral_movement", "collection",
+               "command_and_control", "exfiltration", "impact"}
+    assert tactics <= {r.category for r in rows}  # the authored minimal pairs span the ATT&CK tactics
+
+
+def test_authored_pairs_stay_in_one_split() -> None:
+    """Both rows of an authored minimal pair land in the same split (no near-twin leaks into SFT val)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_data", REPO / "scripts" / "build_data.py")
+    assert spec is not None and spec.loader is not None
+    build_data = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build_data)
+    pairs = {r["messages"][0]["content"]: r["pair"] for r in build_data.load_authored_pairs()}
+    assert len(pairs) >= 580
+    by_pair: dict[str, set[str]] = {}
+    for row in load_chat("pkg://sft_security.jsonl"):
+        pair = pairs.get(row.messages[0]["content"])
+        if pair is not None:
+            by_pair.setdefault(pair, set()).add(row.split)
+    assert len(by_pair) >= 290 and all(len(s) == 1 for s in by_pair.values())
+    assert sum(s == {"val"} for s in by_pair.values()) >= 25
 
 
 def test_public_mix_copy() -> None:
