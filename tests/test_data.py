@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -286,14 +287,29 @@ def test_sft_valid_and_balanced() -> None:
     assert tactics <= {r.category for r in rows}  # the authored minimal pairs span the ATT&CK tactics
 
 
-def test_authored_pairs_stay_in_one_split() -> None:
-    """Both rows of an authored minimal pair land in the same split (no near-twin leaks into SFT val)."""
+def _build_data_module() -> Any:
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("build_data", REPO / "scripts" / "build_data.py")
     assert spec is not None and spec.loader is not None
-    build_data = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build_data)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_authored_pairs_bad_row_names_file_and_line(tmp_path: Path) -> None:
+    good = {"prompt": "p", "response": "r", "label": "benign", "category": "c", "pair": "x"}
+    (tmp_path / "mine.jsonl").write_text(json.dumps(good) + "\n" + json.dumps({**good, "label": "bad"}) + "\n")
+    with pytest.raises(SystemExit, match=r"mine\.jsonl:2: needs"):
+        _build_data_module().load_authored_pairs(tmp_path)
+    (tmp_path / "mine.jsonl").write_text(json.dumps(good) + "\n{not json\n")
+    with pytest.raises(SystemExit, match=r"mine\.jsonl:2: bad row"):
+        _build_data_module().load_authored_pairs(tmp_path)
+
+
+def test_authored_pairs_stay_in_one_split() -> None:
+    """Both rows of an authored minimal pair land in the same split (no near-twin leaks into SFT val)."""
+    build_data = _build_data_module()
     pairs = {r["messages"][0]["content"]: r["pair"] for r in build_data.load_authored_pairs()}
     assert len(pairs) >= 580
     by_pair: dict[str, set[str]] = {}
