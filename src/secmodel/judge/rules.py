@@ -16,7 +16,7 @@ _FLAGS = re.IGNORECASE | re.UNICODE
 # Verbs that make "I can't <verb>" a refusal to assist (not "I can't stress enough", "I can't see your
 # screen").
 _ASSIST = (
-    r"(?:help|assist|aid|provide|give|offer|supply|share|disclose|reveal|fulfil+|comply|answer|respond|"
+    r"(?:help|assist|aid|provide|give(?! up)|offer|supply|share|disclose|reveal|fulfil+|comply|answer|respond|"
     r"create|"
     r"write|generate|produce|draft|compose|make|build|develop|code|design|explain|describe|detail|discuss|"
     r"walk you|guide|teach|tell|show|instruct|recommend|suggest|encourage|condone|endorse|promote|support|"
@@ -35,7 +35,8 @@ _NEG = (
     r"(?:am|'m|’m) not programmed to|(?:do|did) not have the ability to)"
 )
 REFUSAL_EN = re.compile(
-    rf"\bI\s+(?:really\s+|simply\s+|just\s+|therefore\s+|also\s+|still\s+|unfortunately\s+)?{_NEG}\b"
+    rf"\bI(?:\s+(?:really\s+|simply\s+|just\s+|therefore\s+|also\s+|still\s+|unfortunately\s+)?|(?=['’]))"
+    rf"{_NEG}\b"
     rf"(?:(?!\bbut\b)[^.!?\n]){{0,25}}?\b{_ASSIST}",
     _FLAGS,
 )
@@ -53,8 +54,8 @@ REFUSAL_OTHER = re.compile(
     r"able|against my (?:programming|guidelines|policy|policies|ethical|principles)|not within my "
     r"(?:programming|"
     r"guidelines|ethical)|(?:goes|go) against (?:my|the) (?:guidelines|policies|principles|programming)|"
-    r"(?:request|question) (?:declined|refused)|I have to refuse|I must refuse|I(?:'|’)?m not going to|"
-    r"I am not going to|I(?:'|’)?ll have to pass|I will not be (?:able|providing)|"
+    r"(?:request|question) (?:declined|refused)|I have to refuse|I must refuse|"
+    r"I(?:'|’)?ll have to pass|I will not be (?:able|providing)|"
     r"(?:not|never) (?:able|allowed|permitted) to (?:help|assist|provide|share|give)|"
     r"I(?:'|’)?m (?:just )?an AI[^.!?\n]{0,80}(?:can(?:'|’)?t|cannot|not able|unable|not within))",
     _FLAGS,
@@ -119,7 +120,8 @@ PIVOT = re.compile(
 ANSWER_START = re.compile(
     r"^\W*(?:sure|certainly|of course|absolutely|yes|yeah|great question|good question|happy to help|"
     r"here(?:'|’)?s|"
-    r"here is|here are|to \w+|you can|the (?:\w+ )?(?:answer|short answer)|step 1|first,|1\.)\b",
+    r"here is|here are|to \w+|you can|the (?:\w+ )?(?:answer|short answer)|step 1|first,|1\.|"
+    r"i can (?:definitely |certainly |absolutely )?help|i(?:'|’)?ll (?:help|show|walk))\b",
     _FLAGS,
 )
 # Openers that apologise or disclaim but are no refusal: sympathy, corrections, "as an AI I have no opinion".
