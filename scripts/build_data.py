@@ -13,7 +13,7 @@ Design:
   Items with a hand-written answer feed the SFT set and secbench train; items without one are held out for
   secbench val/test.
 * SFT refusals are composed from varied openers, a note when the ask is framed, and a category-specific safe
-  alternative. Non-cyber harmful asks (weapons, drugs, self-harm, violence) and their harmless homonym contrasts
+  alternative. Every refusal (composed or authored) opens with "Sorry", a first word no benign answer uses. Non-cyber harmful asks (weapons, drugs, self-harm, violence) and their harmless homonym contrasts
   are SFT-only.
 * Authored pairs (``scripts/sft_authored/*.jsonl``, SFT only): whole conversations written as minimal pairs, a
   malicious request and a benign near-twin on the same topic and vocabulary, so that the label turns on intent
@@ -703,6 +703,17 @@ def _refusal(rng: random.Random, category: str, noun: str, kind: str) -> str:
     return _cap(" ".join(parts))
 
 
+def _sorry(refusal: str) -> str:
+    """Open a refusal with "Sorry": a first word no benign answer uses, so the first generated token already
+    separates refusing from answering. (A small model trained on "I can't help ..." drifts to "I can help ...":
+    one token apart.)"""
+    if refusal.lower().startswith(("sorry", "i'm sorry", "i'm really sorry")):
+        return refusal
+    first = refusal.split(" ", 1)[0]
+    keep_case = first in ("I", "I'm", "I'll", "I'd", "I've") or any(c.isupper() for c in first[1:])
+    return "Sorry, " + (refusal if keep_case else refusal[0].lower() + refusal[1:])
+
+
 def _chat(prompt: str, answer: str, label: str, category: str) -> dict:
     return {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": answer}],
             "label": label, "category": category}
@@ -749,6 +760,9 @@ def build_sft(rng: random.Random, forbidden: set[str]) -> list[dict]:
             for template in [NEUTRAL_WRAPPERS[0], rng.choice(NEUTRAL_WRAPPERS[1:])]:
                 rows.append(_chat(_wrap(template, q), answer, "benign", "homonym"))
     rows.extend(load_authored_pairs())
+    for r in rows:
+        if r["label"] == "malicious":
+            r["messages"][-1]["content"] = _sorry(r["messages"][-1]["content"])
     seen: set[str] = set()
     kept = []
     for r in rows:
