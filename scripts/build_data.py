@@ -13,8 +13,9 @@ Design:
   Items with a hand-written answer feed the SFT set and secbench train; items without one are held out for
   secbench val/test.
 * SFT refusals are composed from varied openers, a note when the ask is framed, and a category-specific safe
-  alternative. Every refusal (composed or authored) opens with "Sorry", a first word no benign answer uses. Non-cyber harmful asks (weapons, drugs, self-harm, violence) and their harmless homonym contrasts
-  are SFT-only.
+  alternative. Every refusal (composed or authored) opens with "Sorry", a first word no benign answer uses.
+  Non-cyber harmful asks (weapons, drugs, self-harm, violence) and their harmless homonym contrasts are
+  SFT-only.
 * Authored pairs (``scripts/sft_authored/*.jsonl``, SFT only): whole conversations written as minimal pairs, a
   malicious request and a benign near-twin on the same topic and vocabulary, so that the label turns on intent
   and target rather than on wording, length or jargon. ``cyber_pairs`` spans the 14 ATT&CK tactics;
