@@ -59,6 +59,10 @@ def test_faults_in_front_of_vllm(vllm_server: Any, secmodel_cache: Path, tmp_pat
         finally:
             run.finish()
         injected = proxy.injected()
+        attempts = proxy.planned()
     assert injected == len(faults)
     assert result["n_samples"] == 12 and result["errors"]["total"] == 0
-    assert result["retries_total"] == injected
+    # Every attempt past the first of each sample is a retry. A real vLLM answer that outlives the 8 s
+    # timeout on a loaded CI machine is retried too, so the count is at least the injected faults.
+    assert result["retries_total"] == attempts - 12
+    assert result["retries_total"] >= injected

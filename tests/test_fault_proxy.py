@@ -76,7 +76,7 @@ def test_fail_first_n_is_retried_by_the_client_and_every_attempt_counted(
         assert proxy.counts["http_500"] == proxy.counts["http_429"] == proxy.counts["reset"] == 1
         assert proxy.counts["invalid_json"] == 0
         assert proxy.counts["forwarded"] == 1 and proxy.counts["requests"] == 4
-        assert [r.index for r in proxy.records] == [0, 1, 2, 3]
+        assert [r.index for r in proxy.records] == [0, 1, 2, 3] and proxy.planned() == 4
         assert [r.status for r in proxy.records] == [500, 429, None, 200]
     assert upstream.counts["chat"] == 1
 

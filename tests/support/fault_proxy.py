@@ -154,6 +154,11 @@ class FaultProxy(BackgroundApp):
         """How many faults were injected in all."""
         return sum(self.counts[fault] for fault in FAULTS)
 
+    def planned(self) -> int:
+        """How many requests the plan has decided on (those on ``paths``), counted as they arrive."""
+        with self._lock:
+            return self._index
+
     def make_app(self) -> web.Application:
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._handle)
