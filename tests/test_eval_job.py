@@ -187,12 +187,13 @@ def test_fault_is_retried_and_counted(fault: str, server: MinimalOpenAIServer, s
     with FaultProxy(server.base_url, plan, paths=("/chat/completions",), retry_after=0, stall_s=5.0) as proxy:
         result = evaluate(server_args(proxy.base_url, limit=10, **{"endpoint.timeout_s": "1.0",
                                                                   "endpoint.concurrency": "2"}), tmp_path / "run")
-        injected = proxy.injected()
+        injected, attempts = proxy.injected(), proxy.planned()
     rows = samples(tmp_path / "run" / "samples.jsonl")
     assert injected == 3
     assert len(rows) == 10 and result["errors"]["total"] == 0  # no sample lost
-    assert sum(r["output"]["retry_count"] for r in rows) == injected == result["retries_total"]
-    assert sum(r["retry_count"] for r in [x["output"] for x in rows]) == 3
+    # Every attempt past a sample's first is a retry; a loaded machine may add timeouts of its own.
+    assert sum(r["output"]["retry_count"] for r in rows) == result["retries_total"] == attempts - 10
+    assert result["retries_total"] >= injected
 
 
 def test_mixed_faults_and_exhausted_retries(server: MinimalOpenAIServer, secmodel_cache: Path,
@@ -201,7 +202,8 @@ def test_mixed_faults_and_exhausted_retries(server: MinimalOpenAIServer, secmode
     with FaultProxy(server.base_url, faults, paths=("/chat/completions",), retry_after=0, stall_s=5.0) as proxy:
         result = evaluate(server_args(proxy.base_url, limit=20, **{"endpoint.timeout_s": "1.0"}), tmp_path / "a")
         assert result["errors"]["total"] == 0 and result["n_samples"] == 20
-        assert result["retries_total"] == proxy.injected() == len(faults)
+        assert proxy.injected() == len(faults)
+        assert result["retries_total"] == proxy.planned() - 20 and result["retries_total"] >= len(faults)
         # Every request fails: each sample records max_retries retries and an error, kept out of the rates.
         proxy.set_plan({"then": "http_500"})
         bad = evaluate(server_args(proxy.base_url, limit=4, **{"endpoint.max_retries": "2", "eval.cache": "false"}),
