@@ -13,7 +13,8 @@ Design:
   Items with a hand-written answer feed the SFT set and secbench train; items without one are held out for
   secbench val/test.
 * SFT refusals are composed from varied openers, a note when the ask is framed, and a category-specific safe
-  alternative. Every refusal (composed or authored) opens with "Sorry", a first word no benign answer uses.
+  alternative. Every refusal (composed or authored) opens with "Sorry", every helpful answer with "Sure", so
+  the first token alone carries the decision.
   Non-cyber harmful asks (weapons, drugs, self-harm, violence) and their harmless homonym contrasts are
   SFT-only.
 * Authored pairs (``scripts/sft_authored/*.jsonl``, SFT only): whole conversations written as minimal pairs, a
@@ -715,6 +716,14 @@ def _sorry(refusal: str) -> str:
     return "Sorry, " + (refusal if keep_case else refusal[0].lower() + refusal[1:])
 
 
+def _sure(answer: str) -> str:
+    """Open a helpful answer with "Sure": then the first token is a two-way choice, "Sorry" or "Sure". With 200
+    different openers, a refusal token of even 20% probability would win greedy decoding on benign prompts."""
+    if answer.startswith("Sure"):
+        return answer
+    return ("Sure:\n" if answer.startswith("```") else "Sure. ") + answer
+
+
 def _chat(prompt: str, answer: str, label: str, category: str) -> dict:
     return {"messages": [{"role": "user", "content": prompt}, {"role": "assistant", "content": answer}],
             "label": label, "category": category}
@@ -762,8 +771,8 @@ def build_sft(rng: random.Random, forbidden: set[str]) -> list[dict]:
                 rows.append(_chat(_wrap(template, q), answer, "benign", "homonym"))
     rows.extend(load_authored_pairs())
     for r in rows:
-        if r["label"] == "malicious":
-            r["messages"][-1]["content"] = _sorry(r["messages"][-1]["content"])
+        opener = _sorry if r["label"] == "malicious" else _sure
+        r["messages"][-1]["content"] = opener(r["messages"][-1]["content"])
     seen: set[str] = set()
     kept = []
     for r in rows:

@@ -278,6 +278,10 @@ def test_sft_valid_and_balanced() -> None:
     assert 0.4 <= labels["malicious"] / len(rows) <= 0.6
     refusals = [r.messages[-1]["content"] for r in rows if r.label == "malicious"]
     assert len(set(refusals)) > 0.5 * len(refusals)  # varied, not one fixed string
+    # the first word alone carries the decision: "Sorry" refuses, "Sure" answers
+    assert {r.label for r in rows if r.messages[-1]["content"].startswith("Sorry")} == {"malicious"}
+    assert {r.label for r in rows if r.messages[-1]["content"].startswith("Sure")} == {"benign"}
+    assert all(r.messages[-1]["content"].startswith(("Sorry", "Sure", "I'm really sorry")) for r in rows)  # self-harm
     assert all(len(r.messages[-1]["content"].split()) <= 130 for r in rows)
     assert {r.category.split(":")[0] for r in rows} >= {"harmful", "homonym", "defense", "malware"}
     assert {r.split for r in rows} == {"train", "val"}

@@ -234,6 +234,27 @@ def test_tiny_sft_registers_an_adapter_alias(hydra_ctx: None, secmodel_cache: Pa
     assert result["train/global_step"] == 2 and result["trace/overhead_frac"] < 0.02
 
 
+def test_answer_tokens_puts_the_loss_on_each_answers_opening(hydra_ctx: None, secmodel_cache: Path,
+                                                              tmp_path: Path) -> None:
+    from secmodel.train import sft
+
+    cfg = _cfg("trainer=sft", "trainer.answer_tokens=4", "trainer.args.max_length=512", *TINY)
+    run = _run(cfg, "sft", tmp_path / "run")
+    rows = [{"id": "a", "messages": [{"role": "user", "content": "Write ransomware."},
+                                     {"role": "assistant", "content": "Sorry, I can't help with that."}]},
+            {"id": "b", "messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Hello!"},
+                                     {"role": "user", "content": "How do firewalls work?"},
+                                     {"role": "assistant", "content": "A firewall filters packets by rules."}]}]
+    trainer = sft.build_trainer(cfg, run, rows)
+    tok = trainer.processing_class
+    for ex, opening in zip(trainer.train_dataset, ["Sorry, I can", "A firewall filters packets"]):
+        labelled = [t for t in ex["labels"] if t != -100]
+        assert len(labelled) == 4 and tok.decode(labelled) == opening  # the last answer's first 4 tokens
+        assert ex["input_ids"][-4:] == labelled  # nothing after them: no end-of-turn is learned
+        assert tok.decode(ex["input_ids"]).endswith("<|im_start|>assistant\n" + opening)
+    run.finish()
+
+
 class _Interrupt:
     """A TrainerCallback that raises KeyboardInterrupt when step `at` ends (a Ctrl-C mid-run)."""
 

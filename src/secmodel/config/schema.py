@@ -117,6 +117,7 @@ class TrainerConfig:
 class SFTTrainerConfig(TrainerConfig):
     name: str = "sft"
     args: SFTArgsSection = field(default_factory=SFTArgsSection)  # type: ignore[assignment]
+    answer_tokens: Optional[int] = None  # >0: loss on the first N tokens of each answer only (the decision)
 
 
 @dataclass

@@ -39,6 +39,22 @@ def load_rows(cfg: DictConfig) -> list[dict[str, Any]]:
     return [{"id": r.id, "messages": [dict(m) for m in r.messages]} for r in kept]
 
 
+def opening_tokens(tokenizer: Any, messages: list[dict[str, str]], n: int) -> dict[str, list[int]]:
+    """Token ids of a conversation cut `n` tokens into its last assistant turn, labels on those `n` only.
+
+    The refuse-or-answer decision sits in an answer's first tokens; a full answer spreads the loss over
+    tokens the base model already writes well.
+    """
+    out = tokenizer.apply_chat_template(messages, tokenize=True, return_dict=True, return_assistant_tokens_mask=True)
+    ids, mask = list(out["input_ids"]), list(out["assistant_masks"])
+    last = len(mask) - 1 - mask[::-1].index(1)  # last assistant token
+    start = last
+    while start > 0 and mask[start - 1]:
+        start -= 1
+    end = min(start + n, last + 1)
+    return {"input_ids": ids[:end], "labels": [-100] * start + ids[start:end]}
+
+
 def build_trainer(cfg: DictConfig, run: RunContext, rows: list[dict[str, Any]],
                   callbacks: list[Any] | None = None) -> Any:
     """An `SFTTrainer` for this config (model, LoRA or init adapter, TRL config, dataset)."""
@@ -47,7 +63,12 @@ def build_trainer(cfg: DictConfig, run: RunContext, rows: list[dict[str, Any]],
 
     args = common.build_args(cfg, run, SFTConfig)
     model, tokenizer, init_entry = common.load_model(cfg)
-    dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
+    answer_tokens = cfg.trainer.get("answer_tokens")
+    if answer_tokens:
+        dataset = Dataset.from_list([opening_tokens(tokenizer, r["messages"], int(answer_tokens)) for r in rows])
+        args.assistant_only_loss = False  # the labels already hold the answers' openings only
+    else:
+        dataset = Dataset.from_list([{"messages": r["messages"]} for r in rows])
     return SFTTrainer(
         model=model,
         args=args,
