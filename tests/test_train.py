@@ -178,6 +178,16 @@ def test_rewards_are_graded_with_the_real_judge() -> None:
     assert batch_metrics([None, 1.0], ["benign", "malicious"])["judge/error_rate"] == 0.5
 
 
+def test_reward_std_summary_counts_float_noise_as_zero() -> None:
+    from secmodel.train.grpo import reward_std_summary
+
+    history = [{"step": 1, "reward_std": 0.44}, {"step": 2, "reward_std": 6.4e-08}, {"step": 3, "loss": 0.1},
+               {"step": 4, "reward_std": float("nan")}, {"step": 5, "reward_std": 0.08}]
+    summary = reward_std_summary(history)
+    assert [step for step, _ in summary["reward_std_per_step"]] == [1, 2, 4, 5]
+    assert summary["reward_std_nonzero_frac"] == 0.5  # step 2 (float32 noise of equal rewards) and the nan are zero
+
+
 # --- tiny real runs (slow) ------------------------------------------------------------------------------
 
 

@@ -48,10 +48,13 @@ def load_rows(cfg: DictConfig, tokenizer: Any) -> list[dict[str, Any]]:
     return rows
 
 
+ZERO_STD = 1e-4  # below this a group's rewards are equal: float32 gives ~6e-8, not 0, for identical rewards
+
+
 def reward_std_summary(log_history: list[dict[str, Any]]) -> dict[str, Any]:
     """Per-step reward std from TRL's logs, and the share of logged steps where it is non-zero."""
     stds = [(h["step"], h["reward_std"]) for h in log_history if "reward_std" in h]
-    nonzero = [s for _, s in stds if s is not None and not math.isnan(s) and s > 1e-8]
+    nonzero = [s for _, s in stds if s is not None and not math.isnan(s) and s > ZERO_STD]
     return {"reward_std_per_step": stds, "reward_std_nonzero_frac": len(nonzero) / len(stds) if stds else None}
 
 
