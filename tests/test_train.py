@@ -359,3 +359,21 @@ def test_tiny_grpo_from_an_adapter_alias(hydra_ctx: None, secmodel_cache: Path, 
     ops = {t["op"] for t in read_traces(out / "traces.jsonl")}
     assert {"secmodel.train.rollout", "secmodel.train.reward", "secmodel.train.update"} <= ops
     assert len(_offline_runs(out)) == 1
+
+
+@pytest.mark.slow
+def test_decision_auc_script_scores_the_first_token(secmodel_cache: Path) -> None:
+    import re
+    import subprocess
+    import sys
+
+    from .conftest import offline_env
+
+    result = subprocess.run([sys.executable, str(REPO / "scripts" / "decision_auc.py"), "smollm2-135m"],
+                            capture_output=True, text=True, timeout=600, env=offline_env())
+    assert result.returncode == 0, result.stderr[-2000:]
+    m = re.search(r"smollm2-135m: AUC (\S+); greedy 'Sorry' on malicious (\S+), on benign (\S+) "
+                  r"\(secbench val, n=80\)", result.stdout)
+    assert m, result.stdout
+    assert 0.5 < float(m.group(1)) <= 1.0  # the base model's first token already leans a little
+    assert float(m.group(2)) == float(m.group(3)) == 0.0  # the base model never opens with "Sorry"
