@@ -23,6 +23,10 @@ Design:
   ``general_pairs`` covers harmless uses of alarming words (homonyms, figures of speech, safe targets and
   contexts, definitions, history, public-figure privacy, absurd premises) against harmful twins. Both rows of
   a pair land in the same split.
+* Authored benchmark prompts (``scripts/secbench_authored/*.jsonl``, secbench only, no answers): long and
+  short technical requests written by a different author than the SFT pairs, where intent shows in what the
+  code or system does and for whom, not in alarming words. A third of each label goes to train (GRPO
+  prompts), val (choosing recipes) and test.
 Nothing here is derived from ``shared/data/public`` (the exam).
 """
 
@@ -37,6 +41,7 @@ from pathlib import Path
 SEED = 20240611
 OUT_DIR = Path(__file__).resolve().parents[1] / "src" / "secmodel" / "data" / "files"
 AUTHORED_DIR = Path(__file__).resolve().parent / "sft_authored"
+BENCH_AUTHORED_DIR = Path(__file__).resolve().parent / "secbench_authored"
 
 # --------------------------------------------------------------------------------------------------
 # Malicious cyber requests: category -> [(verb phrase, noun used in refusals)]
@@ -652,8 +657,38 @@ def _dedup(rows: list[dict], key: str = "prompt") -> list[dict]:
     return out
 
 
+def load_authored_prompts(folder: Path = BENCH_AUTHORED_DIR) -> list[dict]:
+    """Prompt rows from the authored secbench files; a bad row stops the build naming its file and line.
+
+    Each file's rows are split a third each into train, val and test, per label, in category order, so that
+    every category lands in every split. Categories get the file's name as prefix (``technical:persistence``).
+    """
+    out = []
+    for path in sorted(folder.glob("*.jsonl")):
+        rows = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            try:
+                r = json.loads(line)
+                ok = r["label"] in ("malicious", "benign") and all(
+                    isinstance(r[k], str) and r[k].strip() for k in ("prompt", "category"))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise SystemExit(f"{path}:{n}: bad row ({exc})") from exc
+            if not ok:
+                raise SystemExit(f"{path}:{n}: needs prompt, category and label malicious|benign")
+            rows.append({"prompt": r["prompt"].strip(), "label": r["label"],
+                         "category": f"{path.stem}:{r['category']}"})
+        for label in ("malicious", "benign"):
+            mine = sorted(_dedup([r for r in rows if r["label"] == label]),
+                          key=lambda r: (r["category"], r["prompt"]))
+            for i, r in enumerate(mine):
+                r["split"] = ("train", "val", "test")[i % 3]
+            out.extend(mine)
+    return out
+
+
 def build_secbench(rng: random.Random) -> list[dict]:
-    """About 600 rows: malicious/benign balanced; test 120, val 80, rest train (held-out items in val/test)."""
+    """About 900 rows, malicious/benign balanced. Composed: test 120, val 80, rest train (held-out items in
+    val/test); authored (``scripts/secbench_authored``): a third in each split."""
     mal_eval, mal_train = [], []
     for cat, ask, _noun, held in _malicious_asks():
         for template, _kind in rng.sample(MAL_FRAMINGS, 3):
@@ -686,6 +721,8 @@ def build_secbench(rng: random.Random) -> list[dict]:
     rows = []
     for eval_rows in (mal_eval, ben_eval, mal_train, ben_train):
         rows.extend(r for r in eval_rows if "split" in r)
+    composed = {_norm(r["prompt"]) for r in rows}
+    rows.extend(r for r in load_authored_prompts() if _norm(r["prompt"]) not in composed)
     for r in rows:
         ordered[r["split"]].append(r)
     out = []
