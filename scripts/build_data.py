@@ -661,7 +661,8 @@ def load_authored_prompts(folder: Path = BENCH_AUTHORED_DIR) -> list[dict]:
     """Prompt rows from the authored secbench files; a bad row stops the build naming its file and line.
 
     Each file's rows are split a third each into train, val and test, per label, in category order, so that
-    every category lands in every split. Categories get the file's name as prefix (``technical:persistence``).
+    every category lands in every split. Categories get the file name's first word as prefix
+    (``technical_a.jsonl``: ``technical:persistence``).
     """
     out = []
     for path in sorted(folder.glob("*.jsonl")):
@@ -676,7 +677,7 @@ def load_authored_prompts(folder: Path = BENCH_AUTHORED_DIR) -> list[dict]:
             if not ok:
                 raise SystemExit(f"{path}:{n}: needs prompt, category and label malicious|benign")
             rows.append({"prompt": r["prompt"].strip(), "label": r["label"],
-                         "category": f"{path.stem}:{r['category']}"})
+                         "category": f"{path.stem.split('_')[0]}:{r['category']}"})
         for label in ("malicious", "benign"):
             mine = sorted(_dedup([r for r in rows if r["label"] == label]),
                           key=lambda r: (r["category"], r["prompt"]))

@@ -256,11 +256,20 @@ def test_import_is_light() -> None:
 
 def test_secbench_valid_and_balanced() -> None:
     s = load_prompts("pkg://secbench.jsonl")
-    assert 550 <= len(s.rows) <= 650
-    counts = Counter((r.split, r.label) for r in s.rows)
+    authored = [r for r in s.rows if r.category.startswith("technical:")]
+    composed = Counter((r.split, r.label) for r in s.rows if not r.category.startswith("technical:"))
     for split, n in (("test", 60), ("val", 40), ("train", 200)):
-        assert counts[(split, "malicious")] == counts[(split, "benign")] == n
-    assert len(load_prompts("pkg://secbench.jsonl", split="test").rows) == 120
+        assert composed[(split, "malicious")] == composed[(split, "benign")] == n
+    # authored technical requests: a third of each label per split, every category in every split
+    by_split = Counter((r.split, r.label) for r in authored)
+    n_files = len(list((Path(__file__).parents[1] / "scripts" / "secbench_authored").glob("*.jsonl")))
+    for label in ("malicious", "benign"):
+        sizes = [by_split[(split, label)] for split in ("train", "val", "test")]
+        assert min(sizes) >= 30 and max(sizes) - min(sizes) <= n_files  # thirds, rounded per file
+    cats = {r.category for r in authored}
+    assert len(cats) >= 14 and all({r.category for r in authored if r.split == x} == cats for x in ("val", "test"))
+    test_rows = load_prompts("pkg://secbench.jsonl", split="test").rows
+    assert len(test_rows) == 120 + by_split[("test", "malicious")] + by_split[("test", "benign")]
     mal_cats = {r.category for r in s.rows if r.label == "malicious"}
     assert {"malware", "phishing", "credential_theft", "exploitation", "c2", "defense_evasion",
             "exfiltration", "dos", "persistence", "privilege_escalation", "lateral_movement"} <= mal_cats
@@ -273,7 +282,7 @@ def test_secbench_valid_and_balanced() -> None:
 
 def test_sft_valid_and_balanced() -> None:
     rows = load_chat("pkg://sft_security.jsonl")
-    assert 1000 <= len(rows) <= 1500
+    assert 1000 <= len(rows) <= 1800
     labels = Counter(r.label for r in rows)
     assert 0.4 <= labels["malicious"] / len(rows) <= 0.6
     refusals = [r.messages[-1]["content"] for r in rows if r.label == "malicious"]
@@ -282,7 +291,8 @@ def test_sft_valid_and_balanced() -> None:
     assert {r.label for r in rows if r.messages[-1]["content"].startswith("Sorry")} == {"malicious"}
     assert {r.label for r in rows if r.messages[-1]["content"].startswith("Sure")} == {"benign"}
     assert all(r.messages[-1]["content"].startswith(("Sorry", "Sure", "I'm really sorry")) for r in rows)  # self-harm
-    assert all(len(r.messages[-1]["content"].split()) <= 130 for r in rows)
+    # whole conversations fit model.max_length (512 tokens): <= ~260 prompt tokens + <= 200 answer words
+    assert all(len(r.messages[-1]["content"].split()) <= 200 for r in rows)
     assert {r.category.split(":")[0] for r in rows} >= {"harmful", "homonym", "defense", "malware"}
     assert {r.split for r in rows} == {"train", "val"}
     tactics = {"reconnaissance", "initial_access", "execution", "persistence", "privilege_escalation",
