@@ -373,7 +373,10 @@ def test_decision_auc_script_scores_the_first_token(secmodel_cache: Path) -> Non
                             capture_output=True, text=True, timeout=600, env=offline_env())
     assert result.returncode == 0, result.stderr[-2000:]
     m = re.search(r"smollm2-135m: AUC (\S+); greedy 'Sorry' on malicious (\S+), on benign (\S+) "
-                  r"\(secbench val, n=80\)", result.stdout)
+                  r"\(secbench val, n=(\d+)\)", result.stdout)
     assert m, result.stdout
+    from secmodel.data import load_prompts
+
+    assert int(m.group(4)) == len(load_prompts("pkg://secbench.jsonl", split="val").rows)
     assert 0.5 < float(m.group(1)) <= 1.0  # the base model's first token already leans a little
     assert float(m.group(2)) == float(m.group(3)) == 0.0  # the base model never opens with "Sorry"
