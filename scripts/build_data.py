@@ -657,6 +657,22 @@ def _dedup(rows: list[dict], key: str = "prompt") -> list[dict]:
     return out
 
 
+def _read_authored(path: Path, keys: tuple[str, ...]) -> list[dict]:
+    """Rows of one authored JSONL file, each with non-empty string `keys` and label malicious|benign; a bad
+    row stops the build naming its file and line."""
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        try:
+            r = json.loads(line)
+            ok = r["label"] in ("malicious", "benign") and all(isinstance(r[k], str) and r[k].strip() for k in keys)
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise SystemExit(f"{path}:{n}: bad row ({exc})") from exc
+        if not ok:
+            raise SystemExit(f"{path}:{n}: needs {', '.join(keys)} and label malicious|benign")
+        rows.append(r)
+    return rows
+
+
 def load_authored_prompts(folder: Path = BENCH_AUTHORED_DIR) -> list[dict]:
     """Prompt rows from the authored secbench files; a bad row stops the build naming its file and line.
 
@@ -666,18 +682,9 @@ def load_authored_prompts(folder: Path = BENCH_AUTHORED_DIR) -> list[dict]:
     """
     out = []
     for path in sorted(folder.glob("*.jsonl")):
-        rows = []
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            try:
-                r = json.loads(line)
-                ok = r["label"] in ("malicious", "benign") and all(
-                    isinstance(r[k], str) and r[k].strip() for k in ("prompt", "category"))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise SystemExit(f"{path}:{n}: bad row ({exc})") from exc
-            if not ok:
-                raise SystemExit(f"{path}:{n}: needs prompt, category and label malicious|benign")
-            rows.append({"prompt": r["prompt"].strip(), "label": r["label"],
-                         "category": f"{path.stem.split('_')[0]}:{r['category']}"})
+        rows = [{"prompt": r["prompt"].strip(), "label": r["label"],
+                 "category": f"{path.stem.split('_')[0]}:{r['category']}"}
+                for r in _read_authored(path, ("prompt", "category"))]
         for label in ("malicious", "benign"):
             mine = sorted(_dedup([r for r in rows if r["label"] == label]),
                           key=lambda r: (r["category"], r["prompt"]))
@@ -771,15 +778,7 @@ def load_authored_pairs(folder: Path = AUTHORED_DIR) -> list[dict]:
     """Chat rows from the authored minimal-pair files; a bad row stops the build naming its file and line."""
     rows = []
     for path in sorted(folder.glob("*.jsonl")):
-        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            try:
-                r = json.loads(line)
-                ok = r["label"] in ("malicious", "benign") and all(
-                    isinstance(r[k], str) and r[k].strip() for k in ("prompt", "response", "category", "pair"))
-            except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                raise SystemExit(f"{path}:{n}: bad row ({exc})") from exc
-            if not ok:
-                raise SystemExit(f"{path}:{n}: needs prompt, response, category, pair and label malicious|benign")
+        for r in _read_authored(path, ("prompt", "response", "category", "pair")):
             rows.append({**_chat(r["prompt"], r["response"], r["label"], r["category"]),
                          "pair": f"{path.stem}:{r['pair']}"})
     return rows
